@@ -1,0 +1,54 @@
+// Registration: validates identifiers and password policy, hashes, and writes the user and its
+// login identifiers in one transaction. Field messages follow Django's wording.
+import { AuthError } from "../errors";
+import { hashPassword } from "../passwords/kdf";
+import type { Runtime } from "../runtime";
+import type { UserRecord } from "../storage/ports";
+import { checkPassword } from "./password-policy";
+import { emailProblem, loginIdentifiers, normaliseUsername, usernameEmailProblem, usernameProblem } from "./identifiers";
+
+export interface Registration {
+  username: string;
+  email?: string | null;
+  password: string;
+}
+
+function fieldErrors(input: Registration, policy: Runtime["config"]["passwordPolicy"]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const email = input.email?.trim() || null;
+  const username = usernameProblem(input.username) ?? usernameEmailProblem(input.username, email);
+  if (username) fields.username = username;
+  const emailMessage = email ? emailProblem(email) : undefined;
+  if (emailMessage) fields.email = emailMessage;
+  const password = checkPassword(input.password, { username: input.username, email }, policy);
+  if (password) fields.password = password;
+  return fields;
+}
+
+export async function registerUser(rt: Runtime, input: Registration): Promise<UserRecord> {
+  if (rt.config.registration === "closed") throw new AuthError("forbidden", "Registration is closed.");
+  const fields = fieldErrors(input, rt.config.passwordPolicy);
+  if (Object.keys(fields).length > 0) throw new AuthError("invalid_request", "The request has invalid fields.", { fields });
+
+  const email = input.email?.trim() || null;
+  const at = new Date(rt.now()).toISOString();
+  const user: UserRecord = {
+    id: crypto.randomUUID(),
+    username: input.username.normalize("NFKC"),
+    email,
+    passwordHash: await hashPassword(input.password, rt.config.password),
+    roles: [],
+    isActive: true,
+    tokenVersion: 0,
+    createdAt: at,
+    updatedAt: at,
+    lastLoginAt: null,
+  };
+  const outcome = await rt.stores.users.create(user, loginIdentifiers(user.username, email));
+  if (outcome === "conflict") {
+    throw new AuthError("conflict", "An account with this username or email already exists.", {
+      reason: `identifier taken: ${normaliseUsername(user.username)}`,
+    });
+  }
+  return user;
+}

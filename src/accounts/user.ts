@@ -1,0 +1,14 @@
+// The public view of an account, as the native API returns it. Profiles map from this shape.
+import type { UserRecord } from "../storage/ports";
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  email: string | null;
+  roles: string[];
+  created_at: string;
+}
+
+export function publicUser(user: UserRecord): PublicUser {
+  return { id: user.id, username: user.username, email: user.email, roles: user.roles, created_at: user.createdAt };
+}

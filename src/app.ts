@@ -1,0 +1,43 @@
+// createApp(): the middleware order, the mounted route groups and the one error handler.
+// Storage and clock are injectable so tests can drive lifetimes and faults without test hooks here.
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import { AuthError } from "./errors";
+import { limitBody } from "./http/body";
+import { toErrorResponse } from "./http/error-response";
+import type { AppEnv } from "./http/types";
+import { authRoutes } from "./routes/auth";
+import { wellKnownRoutes } from "./routes/well-known";
+import { buildRuntime, type RuntimeOptions } from "./runtime";
+
+export function createApp(options: RuntimeOptions = {}) {
+  const app = new Hono<AppEnv>();
+
+  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(async (c, next) => {
+    c.set("rt", await buildRuntime(c.env, options));
+    await next();
+  });
+  app.use(limitBody);
+
+  app.route("/", wellKnownRoutes);
+  app.route("/auth", authRoutes);
+
+  // Every registered path, so an unknown method on a known path is 405 rather than 404.
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const { path, method } of app.routes) {
+    if (method === "ALL") continue;
+    const set = methodsByPath.get(path) ?? methodsByPath.set(path, new Set()).get(path)!;
+    set.add(method);
+    if (method === "GET") set.add("HEAD");
+  }
+  app.notFound((c) => {
+    const allowed = methodsByPath.get(c.req.path);
+    if (allowed) {
+      throw new AuthError("method_not_allowed", `The ${c.req.method} method is not allowed here.`, { headers: { Allow: [...allowed].join(", ") } });
+    }
+    throw new AuthError("not_found", "No such endpoint.");
+  });
+  app.onError((error, c) => toErrorResponse(c, error));
+  return app;
+}

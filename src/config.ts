@@ -1,0 +1,133 @@
+// Typed, validated configuration read from the Worker's env. It fails closed: a problem is
+// collected into `problems`, and every token-issuing route and /healthz then answer 503.
+import { unavailable } from "./errors";
+
+export type SigningAlgorithm = "RS256" | "ES256" | "EdDSA" | "HS256";
+export type PasswordAlgorithm = "pbkdf2_sha256" | "pbkdf2_sha512";
+
+/** Production Workers reject PBKDF2 above 100,000 iterations (local workerd does not). */
+export const PBKDF2_MAX_ITERATIONS = 100_000;
+
+export interface Config {
+  environment: "development" | "production";
+  issuer: string;
+  audience: string;
+  algorithm: SigningAlgorithm;
+  accessTtl: number;
+  refreshIdleTtl: number;
+  sessionMaxAge: number;
+  reuseInterval: number;
+  allowedOrigins: string[];
+  profiles: Set<string> | "all";
+  registration: "open" | "closed";
+  password: { algorithm: PasswordAlgorithm; iterations: number; pepper?: string };
+  /** strict: Django's validators; basic: length only (NIST minimum), for migrated clients. */
+  passwordPolicy: "strict" | "basic";
+  signingKeysJson?: string;
+  activeKid?: string;
+  hsSecret?: string;
+  refreshSecret?: string;
+  /** Everything that makes the service unusable; empty when healthy. */
+  problems: string[];
+}
+
+type RawEnv = Partial<Record<string, unknown>>;
+
+function text(env: RawEnv, name: string): string | undefined {
+  const value = env[name];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+function seconds(env: RawEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    problems.push(`${name} must be a positive whole number of seconds`);
+    return fallback;
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: RawEnv, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+  const raw = text(env, name) ?? fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  problems.push(`${name} must be one of ${allowed.join(", ")}`);
+  return fallback;
+}
+
+function isAbsoluteUrl(value: string): boolean {
+  try {
+    return Boolean(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function byteLength(value: string): number {
+  return new TextEncoder().encode(value).byteLength;
+}
+
+export function readConfig(env: RawEnv): Config {
+  const problems: string[] = [];
+  const environment = text(env, "ENVIRONMENT") === "development" ? "development" : "production";
+  const dev = environment === "development";
+  const algorithm = oneOf(env, "JWT_ALGORITHM", ["RS256", "ES256", "EdDSA", "HS256"] as const, "RS256", problems);
+
+  const issuer = text(env, "ISSUER") ?? (dev ? "http://127.0.0.1:8787" : "");
+  const audience = text(env, "AUDIENCE") ?? (dev ? "edge-auth-local" : "");
+  if (!issuer) problems.push("ISSUER is empty");
+  else if (!isAbsoluteUrl(issuer)) problems.push("ISSUER must be an absolute URL");
+  if (!audience) problems.push("AUDIENCE is empty");
+
+  const hsSecret = text(env, "JWT_SECRET_KEY");
+  const signingKeysJson = text(env, "SIGNING_KEYS");
+  if (algorithm === "HS256") {
+    // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
+    if (!hsSecret) problems.push("JWT_SECRET_KEY is required when JWT_ALGORITHM is HS256");
+    else if (byteLength(hsSecret) < 32) problems.push("JWT_SECRET_KEY must be at least 32 bytes");
+  } else if (!signingKeysJson) {
+    problems.push("SIGNING_KEYS is missing");
+  }
+
+  const refreshSecret = text(env, "REFRESH_TOKEN_SECRET");
+  if (!refreshSecret) problems.push("REFRESH_TOKEN_SECRET is missing");
+  else if (byteLength(refreshSecret) < 32) problems.push("REFRESH_TOKEN_SECRET must be at least 32 bytes");
+
+  const passwordAlgorithm = oneOf(env, "PASSWORD_HASH", ["pbkdf2_sha512", "pbkdf2_sha256"] as const, "pbkdf2_sha512", problems);
+  const iterations = seconds(env, "PASSWORD_ITERATIONS", PBKDF2_MAX_ITERATIONS, problems);
+  if (iterations > PBKDF2_MAX_ITERATIONS) problems.push(`PASSWORD_ITERATIONS above ${PBKDF2_MAX_ITERATIONS} is rejected by production Workers`);
+
+  const profilesRaw = text(env, "PROFILES") ?? "all";
+  return {
+    environment,
+    issuer,
+    audience,
+    algorithm,
+    accessTtl: seconds(env, "JWT_EXPIRATION", 300, problems),
+    refreshIdleTtl: seconds(env, "REFRESH_TOKEN_EXPIRATION", 14 * 86_400, problems),
+    sessionMaxAge: seconds(env, "SESSION_MAX_AGE", 30 * 86_400, problems),
+    reuseInterval: seconds(env, "REFRESH_REUSE_INTERVAL", 10, problems),
+    allowedOrigins: (text(env, "ALLOWED_ORIGINS") ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    profiles: profilesRaw === "all" ? "all" : new Set(profilesRaw.split(",").map((p) => p.trim()).filter(Boolean)),
+    registration: oneOf(env, "REGISTRATION", ["open", "closed"] as const, "open", problems),
+    password: { algorithm: passwordAlgorithm, iterations: Math.min(iterations, PBKDF2_MAX_ITERATIONS), pepper: text(env, "PASSWORD_PEPPER") },
+    passwordPolicy: oneOf(env, "PASSWORD_POLICY", ["strict", "basic"] as const, "strict", problems),
+    signingKeysJson,
+    activeKid: text(env, "ACTIVE_KID"),
+    hsSecret,
+    refreshSecret,
+    problems,
+  };
+}
+
+/** Throws 503 (and logs why, once per problem list) when the configuration cannot issue tokens. */
+export function assertUsable(config: Config): void {
+  if (config.problems.length > 0) {
+    throw unavailable(`configuration unusable: ${config.problems.join("; ")}`);
+  }
+}
+
+export function profileEnabled(config: Config, name: string): boolean {
+  return config.profiles === "all" || config.profiles.has(name);
+}

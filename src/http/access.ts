@@ -1,0 +1,48 @@
+// Authenticating a request by access token (bearer header, else the native access cookie):
+// signature and claims, then the session's revocation marker, then the user's token_version.
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { assertUsable } from "../config";
+import { AuthError } from "../errors";
+import type { Runtime } from "../runtime";
+import type { UserRecord } from "../storage/ports";
+import { verifyAccessToken, type VerifiedAccessToken } from "../tokens/access-token";
+import { ACCESS_COOKIE } from "./cookies";
+import type { AppEnv } from "./types";
+
+export interface Authenticated {
+  claims: VerifiedAccessToken;
+  user: UserRecord;
+  via: "bearer" | "cookie";
+}
+
+export const NO_CREDENTIALS = "No access token was provided.";
+
+/** RFC 6750 §2.1: `Authorization: Bearer <token>`, scheme case-insensitive. */
+export function bearerToken(c: Context): string | undefined {
+  const header = c.req.header("Authorization");
+  const match = header ? /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header) : null;
+  if (header && !match) throw new AuthError("invalid_token", "The access token is invalid or has expired.", { reason: "malformed Authorization header" });
+  return match?.[1];
+}
+
+const revoked = () => new AuthError("invalid_token", "The access token is invalid or has expired.", { reason: "session revoked or user changed" });
+
+/** Verifies a presented access token and loads its user; every failure is invalid_token. */
+export async function verifyAccess(rt: Runtime, token: string): Promise<{ claims: VerifiedAccessToken; user: UserRecord }> {
+  assertUsable(rt.config);
+  const { issuer, audience, accessTtl } = rt.config;
+  const claims = await verifyAccessToken(rt.keys!, { issuer, audience, accessTtl }, token, Math.floor(rt.now() / 1000));
+  const [isRevoked, user] = await Promise.all([rt.stores.sessions.isRevoked(claims.sid), rt.stores.users.findById(claims.sub)]);
+  if (isRevoked || !user || !user.isActive || user.tokenVersion !== claims.ver) throw revoked();
+  return { claims, user };
+}
+
+export async function authenticateRequest(c: Context<AppEnv>, options: { cookie?: boolean } = {}): Promise<Authenticated> {
+  const bearer = bearerToken(c);
+  const cookie = options.cookie === false ? undefined : getCookie(c, ACCESS_COOKIE);
+  const token = bearer ?? cookie;
+  if (!token) throw new AuthError("invalid_token", NO_CREDENTIALS, { tokenPresented: false, variant: "missing" });
+  const verified = await verifyAccess(c.get("rt"), token);
+  return { ...verified, via: bearer ? "bearer" : "cookie" };
+}

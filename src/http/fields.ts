@@ -1,0 +1,23 @@
+// Field schemas shared by the native API and the profiles. Lengths are capped before any work:
+// a password over 1024 bytes is refused here, before it can reach the KDF.
+import { z } from "zod";
+import { PASSWORD_MAX_BYTES } from "../accounts/password-policy";
+import { EMAIL_MAX, USERNAME_MAX } from "../accounts/identifiers";
+import { utf8 } from "../crypto/bytes";
+
+const required = (what = "string") => (issue: { input: unknown }) =>
+  issue.input === undefined || issue.input === null ? "This field is required." : `Must be a ${what}.`;
+
+export const passwordField = z
+  .string({ error: required() })
+  .min(1, "This field may not be blank.")
+  .refine((p) => utf8(p).byteLength <= PASSWORD_MAX_BYTES, `Ensure this field has no more than ${PASSWORD_MAX_BYTES} bytes.`);
+
+export const usernameField = z.string({ error: required() }).max(USERNAME_MAX, `Ensure this field has no more than ${USERNAME_MAX} characters.`);
+
+export const emailField = z.string({ error: required() }).max(EMAIL_MAX, `Ensure this field has no more than ${EMAIL_MAX} characters.`);
+
+/** A login identifier: a username or an email, whichever is longer allowed. */
+export const identifierField = z.string({ error: required() }).min(1, "This field may not be blank.").max(EMAIL_MAX, `Ensure this field has no more than ${EMAIL_MAX} characters.`);
+
+export const refreshTokenField = z.string({ error: required() }).min(1, "This field may not be blank.").max(512, "Ensure this field has no more than 512 characters.");

@@ -1,0 +1,5 @@
+// The Worker entry point.
+import { createApp } from "./app";
+
+export { createApp };
+export default createApp();

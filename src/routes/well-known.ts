@@ -1,0 +1,48 @@
+// Discovery: the public keys gateways verify with offline, the OpenID-style metadata that points
+// at them, and the health check that fails closed when configuration or storage is unusable.
+import { Hono } from "hono";
+import { unavailable } from "../errors";
+import { logEvent } from "../log";
+import type { AppEnv } from "../http/types";
+
+export const wellKnownRoutes = new Hono<AppEnv>()
+  .get("/.well-known/jwks.json", (c) => {
+    const { keys, config } = c.get("rt");
+    if (!keys) throw unavailable(`configuration unusable: ${config.problems.join("; ")}`);
+    // Short enough that a newly published key is picked up well before it starts signing.
+    c.header("Cache-Control", "public, max-age=300, stale-while-revalidate=60");
+    return c.json(keys.jwks);
+  })
+  .get("/.well-known/openid-configuration", (c) => {
+    const { config } = c.get("rt");
+    if (!config.issuer) throw unavailable("ISSUER is empty");
+    const base = config.issuer.replace(/\/$/, "");
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json({
+      issuer: config.issuer,
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      token_endpoint: `${base}/auth/login`,
+      registration_endpoint: `${base}/auth/register`,
+      userinfo_endpoint: `${base}/auth/me`,
+      revocation_endpoint: `${base}/auth/logout`,
+      grant_types_supported: ["password", "refresh_token"],
+      token_endpoint_auth_methods_supported: ["none"],
+      id_token_signing_alg_values_supported: [config.algorithm],
+      access_token_signing_alg_values_supported: [config.algorithm],
+      response_types_supported: ["token"],
+      subject_types_supported: ["public"],
+      claims_supported: ["iss", "aud", "sub", "iat", "exp", "jti", "sid", "client_id", "roles", "username"],
+    });
+  })
+  .get("/healthz", async (c) => {
+    const rt = c.get("rt");
+    if (rt.config.problems.length > 0) throw unavailable(`configuration unusable: ${rt.config.problems.join("; ")}`);
+    try {
+      await Promise.all([rt.stores.users.findById("healthz"), rt.stores.sessions.isRevoked("healthz")]);
+    } catch (error) {
+      logEvent("error", "healthz_storage_failed", { error: error instanceof Error ? error.message : String(error) });
+      throw unavailable("storage check failed");
+    }
+    c.header("Cache-Control", "no-store");
+    return c.json({ status: "ok" });
+  });

@@ -1,0 +1,71 @@
+// The per-request runtime: validated config, imported keys, storage ports and the clock.
+// Parsing config and importing keys is done once per isolate and per distinct configuration
+// (key imports are the costliest part of a cold request), not once per request.
+import { readConfig, type Config } from "./config";
+import { importHmacKey } from "./crypto/bytes";
+import { logEvent } from "./log";
+import { d1UserStore } from "./storage/d1-users";
+import { kvSessionStore } from "./storage/kv-sessions";
+import type { Stores } from "./storage/ports";
+import { loadKeyRing, type KeyRing } from "./tokens/signing-keys";
+
+export interface Runtime {
+  config: Config;
+  /** Null when the configuration is unusable; `config.problems` then says why. */
+  keys: KeyRing | null;
+  refreshKey: CryptoKey | null;
+  stores: Stores;
+  /** Epoch milliseconds. Injected so lifetimes can be tested without waiting. */
+  now: () => number;
+}
+
+export interface RuntimeOptions {
+  stores?: (env: Env) => Stores;
+  clock?: () => number;
+}
+
+interface Prepared {
+  config: Config;
+  keys: KeyRing | null;
+  refreshKey: CryptoKey | null;
+}
+
+const CONFIG_NAMES = [
+  "ENVIRONMENT", "ISSUER", "AUDIENCE", "JWT_ALGORITHM", "JWT_EXPIRATION", "REFRESH_TOKEN_EXPIRATION", "SESSION_MAX_AGE",
+  "REFRESH_REUSE_INTERVAL", "ALLOWED_ORIGINS", "PROFILES", "REGISTRATION", "PASSWORD_HASH", "PASSWORD_ITERATIONS",
+  "PASSWORD_POLICY", "PASSWORD_PEPPER", "SIGNING_KEYS", "ACTIVE_KID", "JWT_SECRET_KEY", "REFRESH_TOKEN_SECRET",
+  "SESSION_IDLE_TIMEOUT",
+];
+const prepared = new Map<string, Promise<Prepared>>();
+const MAX_PREPARED = 8;
+
+async function prepare(env: Record<string, unknown>): Promise<Prepared> {
+  const config = readConfig(env);
+  const ring = await loadKeyRing(config);
+  const keys = Array.isArray(ring) ? null : ring;
+  if (Array.isArray(ring)) config.problems.push(...ring);
+  const refreshKey = config.refreshSecret ? await importHmacKey(config.refreshSecret) : null;
+  if (config.problems.length > 0) logEvent("error", "config_unusable", { problems: config.problems });
+  return { config, keys, refreshKey };
+}
+
+export function preparedFor(env: Env): Promise<Prepared> {
+  const raw = env as unknown as Record<string, unknown>;
+  const fingerprint = JSON.stringify(CONFIG_NAMES.map((name) => raw[name] ?? null));
+  let entry = prepared.get(fingerprint);
+  if (!entry) {
+    if (prepared.size >= MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
+    entry = prepare(raw);
+    prepared.set(fingerprint, entry);
+  }
+  return entry;
+}
+
+export function defaultStores(env: Env): Stores {
+  return { users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) };
+}
+
+export async function buildRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {
+  const { config, keys, refreshKey } = await preparedFor(env);
+  return { config, keys, refreshKey, stores: (options.stores ?? defaultStores)(env), now: options.clock ?? Date.now };
+}

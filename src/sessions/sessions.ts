@@ -1,0 +1,115 @@
+// Sessions are refresh-token families in KV: started at login, rotated on every refresh, revoked
+// at logout or on reuse. See docs/storage.md for the record and DESIGN.md §5 for the rules.
+import { assertUsable } from "../config";
+import { AuthError } from "../errors";
+import { logEvent } from "../log";
+import type { Runtime } from "../runtime";
+import type { SessionRecord, UserRecord } from "../storage/ports";
+import {
+  decodeRefreshToken, encodeRefreshToken, hashRefreshSecret, newRefreshSecret, newSessionId, successorOf, type RefreshToken,
+} from "../tokens/refresh-token";
+import { issueTokens, type IssuedTokens } from "./issue-tokens";
+
+export const INVALID_GRANT = "The refresh token is invalid, expired or revoked.";
+const invalidGrant = (reason: string) => new AuthError("invalid_grant", INVALID_GRANT, { reason });
+
+export interface SessionResult {
+  user: UserRecord;
+  session: SessionRecord;
+  tokens: IssuedTokens;
+}
+
+const secondsUntil = (rt: Runtime, at: number) => (at - rt.now()) / 1000;
+
+export async function startSession(rt: Runtime, user: UserRecord, clientId = "edge-auth"): Promise<SessionResult> {
+  assertUsable(rt.config);
+  const now = rt.now();
+  const token: RefreshToken = { sid: newSessionId(), generation: 0, secret: newRefreshSecret() };
+  const session: SessionRecord = {
+    sid: token.sid,
+    userId: user.id,
+    clientId,
+    tokenVersion: user.tokenVersion,
+    generation: 0,
+    currentHash: await hashRefreshSecret(token.secret),
+    previousHash: null,
+    rotatedAt: now,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt: Math.min(now + rt.config.refreshIdleTtl * 1000, now + rt.config.sessionMaxAge * 1000),
+  };
+  await rt.stores.sessions.put(session, secondsUntil(rt, session.expiresAt));
+  const tokens = await issueTokens(rt, user, session, await encodeRefreshToken(rt.refreshKey!, token));
+  return { user, session, tokens };
+}
+
+/** Revokes a family: the refresh token stops working and so do access tokens that name its sid. */
+export async function revokeSession(rt: Runtime, sid: string, why: string): Promise<void> {
+  // The marker must outlive every access token of the session, and KV rejects TTLs under 60 s.
+  await rt.stores.sessions.revoke(sid, rt.config.accessTtl);
+  logEvent("info", "session_revoked", { sid, why });
+}
+
+export async function refreshSession(rt: Runtime, presented: string): Promise<SessionResult> {
+  assertUsable(rt.config);
+  const token = await decodeRefreshToken(rt.refreshKey!, presented);
+  if (!token) throw invalidGrant("malformed or forged refresh token");
+  const session = await rt.stores.sessions.get(token.sid);
+  const now = rt.now();
+  if (!session) throw invalidGrant("no such session");
+  if (now >= session.expiresAt) throw invalidGrant("session expired");
+
+  const presentedHash = await hashRefreshSecret(token.secret);
+  const withinGrace = now - session.rotatedAt <= rt.config.reuseInterval * 1000;
+  if (token.generation < session.generation) {
+    // A token this service issued (its MAC is valid) that was already rotated.
+    const isPredecessor = token.generation === session.generation - 1 && presentedHash === session.previousHash;
+    if (isPredecessor && withinGrace) return answerAgain(rt, session, token);
+    if (withinGrace) throw invalidGrant("stale token inside the reuse interval");
+    await revokeSession(rt, session.sid, "refresh_reuse_detected");
+    logEvent("warn", "refresh_reuse_detected", { sid: session.sid, userId: session.userId, generation: token.generation });
+    throw invalidGrant("refresh token reuse: family revoked");
+  }
+  if (token.generation === session.generation && presentedHash !== session.currentHash) throw invalidGrant("hash mismatch");
+  // generation > session.generation: a successor issued elsewhere that KV has not propagated yet.
+  // Its MAC proves this service issued it, so it is honoured rather than mistaken for an attack.
+
+  const user = await loadSessionUser(rt, session);
+  const next = await successorOf(rt.refreshKey!, token);
+  const rotated: SessionRecord = {
+    ...session,
+    generation: next.generation,
+    currentHash: await hashRefreshSecret(next.secret),
+    previousHash: presentedHash,
+    rotatedAt: now,
+    lastUsedAt: now,
+    expiresAt: Math.min(now + rt.config.refreshIdleTtl * 1000, session.createdAt + rt.config.sessionMaxAge * 1000),
+  };
+  await rt.stores.sessions.put(rotated, secondsUntil(rt, rotated.expiresAt));
+  const tokens = await issueTokens(rt, user, rotated, await encodeRefreshToken(rt.refreshKey!, next));
+  return { user, session: rotated, tokens };
+}
+
+/** A concurrent or retried redemption inside the reuse interval gets the successor already issued. */
+async function answerAgain(rt: Runtime, session: SessionRecord, token: RefreshToken): Promise<SessionResult> {
+  const user = await loadSessionUser(rt, session);
+  const next = await successorOf(rt.refreshKey!, token);
+  const tokens = await issueTokens(rt, user, session, await encodeRefreshToken(rt.refreshKey!, next));
+  return { user, session, tokens };
+}
+
+async function loadSessionUser(rt: Runtime, session: SessionRecord): Promise<UserRecord> {
+  const user = await rt.stores.users.findById(session.userId);
+  if (!user || !user.isActive || user.tokenVersion !== session.tokenVersion) {
+    await revokeSession(rt, session.sid, "user disabled or token_version changed");
+    throw invalidGrant("user gone, disabled or logged out everywhere");
+  }
+  return user;
+}
+
+/** Ends every session of the user: bumping token_version invalidates them wherever they are. */
+export async function endAllSessions(rt: Runtime, userId: string, currentSid?: string): Promise<void> {
+  await rt.stores.users.bumpTokenVersion(userId, new Date(rt.now()).toISOString());
+  if (currentSid) await revokeSession(rt, currentSid, "logout_all");
+  logEvent("info", "logout_all", { userId });
+}

@@ -1,0 +1,61 @@
+// The storage ports: the only shapes the capabilities know. D1/KV adapters and in-memory twins
+// implement them; test/storage/contract.ts holds both to the same behaviour.
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  email: string | null;
+  passwordHash: string;
+  roles: string[];
+  isActive: boolean;
+  tokenVersion: number;
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface UserStore {
+  /** Inserts the user and its identifiers atomically; "conflict" when any identifier is taken. */
+  create(user: UserRecord, identifiers: string[]): Promise<"created" | "conflict">;
+  findByIdentifier(identifier: string): Promise<UserRecord | null>;
+  findById(id: string): Promise<UserRecord | null>;
+  /** Records a successful login, replacing the hash when it was rehashed with new parameters. */
+  recordLogin(id: string, at: string, newPasswordHash?: string): Promise<void>;
+  /** Invalidates every session and access token of the user; returns the new version. */
+  bumpTokenVersion(id: string, at: string): Promise<number>;
+}
+
+/** A session is one refresh-token family. Times are epoch milliseconds. */
+export interface SessionRecord {
+  sid: string;
+  userId: string;
+  clientId: string;
+  tokenVersion: number;
+  generation: number;
+  /** SHA-256 (base64url) of the current refresh secret; secrets are never stored. */
+  currentHash: string;
+  /** SHA-256 of the secret it replaced, honoured within the reuse interval. */
+  previousHash: string | null;
+  rotatedAt: number;
+  createdAt: number;
+  lastUsedAt: number;
+  /** The earlier of the idle and the absolute deadline. */
+  expiresAt: number;
+}
+
+export interface SessionStore {
+  get(sid: string): Promise<SessionRecord | null>;
+  /** KV rejects expirationTtl under 60 s: callers pass the real deadline, the adapter clamps. */
+  put(session: SessionRecord, ttlSeconds: number): Promise<void>;
+  /** Deletes the family and leaves a revocation marker that access-token checks read. */
+  revoke(sid: string, markerTtlSeconds: number): Promise<void>;
+  isRevoked(sid: string): Promise<boolean>;
+}
+
+export interface Stores {
+  users: UserStore;
+  sessions: SessionStore;
+}
+
+/** KV's smallest accepted expirationTtl. */
+export const KV_MIN_TTL = 60;
