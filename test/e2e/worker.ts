@@ -1,0 +1,74 @@
+// Starts the real worker exactly as `npm start` does (dev setup, then `wrangler dev`), on a free
+// loopback port with its own local D1/KV directory, and stops it (the whole process group) after.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface RunningWorker {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  logs(): string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
+
+/** `vars` are passed as `wrangler dev --var NAME:VALUE`, overriding wrangler.toml and .dev.vars. */
+export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
+  const persist = mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
+  const setup = spawnSync(process.execPath, ["scripts/dev-setup.mjs", "--persist-to", persist], { cwd: root, encoding: "utf8", env: quietEnv });
+  if (setup.status !== 0) throw new Error(`dev setup failed:\n${setup.stdout}${setup.stderr}`);
+
+  const port = await freePort();
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const child: ChildProcess = spawn(
+    path.join(root, "node_modules/.bin/wrangler"),
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs],
+    { cwd: root, env: quietEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+    rmSync(persist, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const response = await fetch(`${url}/.well-known/jwks.json`);
+      if (response.status === 200) return { url, port, stop, logs: () => output };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`the worker did not start on ${url}:\n${output}`);
+}

@@ -1,0 +1,41 @@
+// In-runtime tests: every file under test/ (except e2e/) runs inside workerd with real local D1
+// and KV. Keys are generated fresh for each run; nothing secret is committed.
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+// @ts-expect-error plain ESM helper shared with the dev scripts
+import { generateSigningKey, randomSecret } from "./scripts/keys.mjs";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const rsa = generateSigningKey("RS256");
+  const ec = generateSigningKey("ES256");
+  const ed = generateSigningKey("EdDSA");
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ENVIRONMENT: "test",
+            ISSUER: "https://auth.test.example",
+            AUDIENCE: "https://api.test.example",
+            SIGNING_KEYS: JSON.stringify({ keys: [rsa] }),
+            ACTIVE_KID: rsa.kid,
+            REFRESH_TOKEN_SECRET: randomSecret(),
+            // Spare keys for tests that switch algorithms or rotate keys.
+            TEST_KEYS: JSON.stringify({ RS256: rsa, ES256: ec, EdDSA: ed, RS256_NEXT: generateSigningKey("RS256") }),
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ["test/**/*.test.ts"],
+      exclude: ["test/e2e/**", "node_modules/**"],
+      setupFiles: ["./test/apply-migrations.ts"],
+      // The worker's info-level JSON log lines are expected; warnings and errors still print.
+      onConsoleLog: (log: string) => !log.startsWith('{"level":"info"'),
+    },
+  };
+});

@@ -1,0 +1,14 @@
+// Black-box tests in Node: they start the real worker the way `npm start` does and talk HTTP.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/e2e/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Each file starts its own worker; two at a time suits a 2-core machine.
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+});
