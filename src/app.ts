@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "./errors";
 import { limitBody } from "./http/body";
+import { corsAllowlist } from "./http/cors";
 import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { authRoutes } from "./routes/auth";
@@ -18,6 +19,7 @@ export function createApp(options: RuntimeOptions = {}) {
     c.set("rt", await buildRuntime(c.env, options));
     await next();
   });
+  app.use(corsAllowlist);
   app.use(limitBody);
 
   app.route("/", wellKnownRoutes);

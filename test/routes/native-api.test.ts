@@ -136,3 +136,29 @@ describe("routing and bad input", () => {
     expect(response.headers.get("Allow")).toBe("GET, HEAD");
   });
 });
+
+describe("CORS allowlist", () => {
+  const allowed = "https://app.example";
+  const withOrigins = { ...testEnv, ALLOWED_ORIGINS: `${allowed}, https://other.example` } as Env;
+
+  it("answers a preflight from an allowed origin with that origin and credentials", async () => {
+    const response = await realApp.request("/auth/login", { method: "OPTIONS", headers: { Origin: allowed, "Access-Control-Request-Method": "POST" } }, withOrigins);
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(allowed);
+    expect(response.headers.get("Access-Control-Allow-Credentials")).toBe("true");
+  });
+
+  it("refuses a preflight from another origin and never reflects it", async () => {
+    const response = await realApp.request("/auth/login", { method: "OPTIONS", headers: { Origin: "https://evil.example", "Access-Control-Request-Method": "POST" } }, withOrigins);
+    expect(response.status).toBe(403);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(response.headers.get("Access-Control-Allow-Credentials")).toBeNull();
+    expect(await response.json()).toEqual({ error: "forbidden", error_description: "This origin is not allowed to call this service." });
+  });
+
+  it("adds no CORS headers to a simple request from another origin", async () => {
+    const response = await realApp.request("/.well-known/jwks.json", { headers: { Origin: "https://evil.example" } }, withOrigins);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+});
