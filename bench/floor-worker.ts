@@ -1,0 +1,64 @@
+// The floor: what the runtime and the crypto cost with nothing of ours around them. Each route
+// repeats one operation `n` times in one request; bench/lib/floors.mjs divides the workerd
+// process's CPU time by n (in workerd Date.now() does not advance within a request, so the
+// worker cannot time itself). Same bundle tooling, same runtime, same config as the service.
+import { Hono } from "hono";
+import { readConfig, type PasswordAlgorithm } from "../src/config";
+import { hashPassword } from "../src/passwords/kdf";
+import { signAccessToken, verifyAccessToken, type AccessClaims } from "../src/tokens/access-token";
+import { loadKeyRing, type KeyRing } from "../src/tokens/signing-keys";
+
+type Bindings = Record<string, string>;
+const app = new Hono<{ Bindings: Bindings }>();
+
+const CLAIMS: AccessClaims = { sub: "00000000-0000-4000-8000-000000000000", sid: "floor", username: "floor", roles: [], ver: 0, client_id: "edge-auth" };
+let ring: Promise<KeyRing> | undefined;
+
+function keys(env: Bindings): Promise<KeyRing> {
+  ring ??= loadKeyRing(readConfig(env)).then((r) => {
+    if (Array.isArray(r)) throw new Error(r.join("; "));
+    return r;
+  });
+  return ring;
+}
+
+/** Repetitions: n=0 is allowed (the request's own cost, subtracted by the caller). */
+const count = (value: string | undefined) => {
+  const n = Number(value ?? 1);
+  return Number.isInteger(n) && n >= 0 ? Math.min(n, 10_000) : 1;
+};
+const settings = (env: Bindings) => {
+  const { issuer, audience, accessTtl } = readConfig(env);
+  return { issuer, audience, accessTtl };
+};
+
+app.get("/hello", (c) => c.json({ hello: "world" }));
+
+app.get("/floor/kdf", async (c) => {
+  const algorithm = (c.req.query("algorithm") ?? "pbkdf2_sha512") as PasswordAlgorithm;
+  const iterations = Number(c.req.query("iterations") ?? 100_000);
+  const n = count(c.req.query("n"));
+  for (let i = 0; i < n; i++) await hashPassword("correct horse battery staple", { algorithm, iterations });
+  return c.json({ n, algorithm, iterations });
+});
+
+app.get("/floor/sign", async (c) => {
+  const ring = await keys(c.env);
+  const n = count(c.req.query("n"));
+  const now = Math.floor(Date.now() / 1000);
+  const tokenSettings = settings(c.env);
+  for (let i = 0; i < n; i++) await signAccessToken(ring, tokenSettings, CLAIMS, now);
+  return c.json({ n, alg: ring.active.alg });
+});
+
+app.get("/floor/verify", async (c) => {
+  const ring = await keys(c.env);
+  const n = count(c.req.query("n"));
+  const now = Math.floor(Date.now() / 1000);
+  const tokenSettings = settings(c.env);
+  const token = await signAccessToken(ring, tokenSettings, CLAIMS, now);
+  for (let i = 0; i < n; i++) await verifyAccessToken(ring, tokenSettings, token, now);
+  return c.json({ n, alg: ring.active.alg });
+});
+
+export default app;

@@ -1,0 +1,67 @@
+// The primary target: the production bundle (`wrangler deploy --dry-run`) run in workerd through
+// Miniflare's API, with no dev proxy in front, local D1 (migrations applied here) and local KV.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_splitSqlQuery } from "wrangler";
+import { descendants } from "./proc.mjs";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+
+/** Bundles a worker exactly as `wrangler deploy` would, without uploading it. */
+export function buildBundle(outdir, { script, config = "wrangler.toml" } = {}) {
+  const args = ["deploy", "--dry-run", "--outdir", outdir, "--config", config, ...(script ? [script] : [])];
+  const run = spawnSync(path.join(root, "node_modules/.bin/wrangler"), args, { cwd: root, env: quietEnv, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${run.stdout}${run.stderr}`);
+  const bundled = readdirSync(outdir).find((f) => f.endsWith(".js"));
+  return path.join(outdir, bundled);
+}
+
+/** wrangler.toml's [vars] only (wrangler's own worker options also carry a developer's .dev.vars). */
+export function configVars(config = "wrangler.toml") {
+  return unstable_readConfig({ config: path.join(root, config) }).vars;
+}
+
+function workerdPids(before) {
+  return descendants(process.pid).filter((p) => p.comm === "workerd" && !before.has(p.pid)).map((p) => p.pid);
+}
+
+/**
+ * Starts `bundle` in its own workerd process. `vars` override wrangler.toml's [vars]; `limits`
+ * replaces the rate-limit bindings (the benchmark measures the login path, not the throttle).
+ */
+export async function startMiniflare({ bundle, vars, persist, limits = 1_000_000, config = "wrangler.toml" }) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, config));
+  const ratelimits = Object.fromEntries(
+    Object.keys(workerOptions.ratelimits ?? {}).map((name) => [name, { simple: { limit: limits, period: 60 } }]),
+  );
+  const before = new Set(descendants(process.pid).map((p) => p.pid));
+  const mf = new Miniflare({
+    compatibilityDate: workerOptions.compatibilityDate,
+    compatibilityFlags: workerOptions.compatibilityFlags,
+    modules: [{ type: "ESModule", path: bundle }],
+    modulesRoot: path.dirname(bundle),
+    bindings: { ...configVars(config), ...vars },
+    d1Databases: workerOptions.d1Databases,
+    kvNamespaces: workerOptions.kvNamespaces,
+    ratelimits,
+    d1Persist: path.join(persist, "d1"),
+    kvPersist: path.join(persist, "kv"),
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return { url, mf, pids: workerdPids(before), stop: () => mf.dispose() };
+}
+
+/** Applies migrations/*.sql in order, as `wrangler d1 migrations apply` would. */
+export async function applyMigrations(mf) {
+  const db = await mf.getD1Database("DB");
+  const dir = path.join(root, "migrations");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    const statements = unstable_splitSqlQuery(readFileSync(path.join(dir, file), "utf8"));
+    await db.batch(statements.map((sql) => db.prepare(sql)));
+  }
+}

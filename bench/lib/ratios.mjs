@@ -1,0 +1,27 @@
+// The figures the benchmark is judged by (issue 6), all ratios within one run on the primary
+// runtime, each with its target and whether it was met.
+import { round } from "./load.mjs";
+
+export function computeRatios(results) {
+  const ours = results.sides.ours.scenarios;
+  const peer = results.sides.peer.scenarios;
+  const kdf = results.floors.kdf_configured.cpu_ms;
+  const ratio = (a, b) => (a && b ? round(a / b, 2) : null);
+  const check = (value, target, met) => ({ value, target, met: value !== null && met(value) });
+
+  const phases = [...Object.values(ours), ...Object.values(peer)].flatMap((scenario) => Object.values(scenario));
+  return {
+    refresh_rps_vs_peer_c50: check(ratio(ours.refresh.c50.rps, peer.refresh.c50.rps), ">= 5", (v) => v >= 5),
+    me_rps_vs_peer_c50: check(ratio(ours.me.c50.rps, peer.me.c50.rps), ">= 3", (v) => v >= 3),
+    me_cpu_ms_per_request: check(ours.me.c50.cpu_ms_per_request, "<= 0.5", (v) => v <= 0.5),
+    login_cpu_vs_own_kdf_floor: check(ratio(ours.login.c50.cpu_ms_per_request, kdf), "<= 1.15", (v) => v <= 1.15),
+    errors_in_all_phases: check(phases.reduce((sum, p) => sum + p.errors, 0), "0", (v) => v === 0),
+    // Context, no target: what the login ratio is made of.
+    login_rps_vs_peer_c50: ratio(ours.login.c50.rps, peer.login.c50.rps),
+    login_cpu_vs_peer: ratio(ours.login.c50.cpu_ms_per_request, peer.login.c50.cpu_ms_per_request),
+    kdf_cpu_vs_peer_kdf: ratio(kdf, results.sides.peer.kdf_cpu_ms),
+    refresh_cpu_vs_peer: ratio(ours.refresh.c50.cpu_ms_per_request, peer.refresh.c50.cpu_ms_per_request),
+    me_cpu_vs_peer: ratio(ours.me.c50.cpu_ms_per_request, peer.me.c50.cpu_ms_per_request),
+    me_cpu_vs_hello_floor: ratio(ours.me.c50.cpu_ms_per_request, results.floors.hello.c50.cpu_ms_per_request),
+  };
+}

@@ -1,0 +1,72 @@
+// results.md: the tables a reader needs, rendered from results.json.
+const SCENARIO_NAMES = { login: "login", refresh: "refresh (rotation)", me: "authenticated GET", jwks: "JWKS" };
+const fmt = (value, digits = 2) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
+
+function phaseRows(sideLabel, scenarios, extra = () => []) {
+  const rows = [];
+  for (const [name, phases] of Object.entries(scenarios)) {
+    for (const [label, p] of Object.entries(phases)) {
+      rows.push([SCENARIO_NAMES[name] ?? name, sideLabel, label.slice(1), fmt(p.rps, 0), fmt(p.p50_ms), fmt(p.p99_ms), String(p.errors), fmt(p.cpu_ms_per_request, 3), ...extra(p)]);
+    }
+  }
+  return rows;
+}
+
+const table = (header, rows) => [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+
+export function renderMarkdown(results) {
+  const { machine, sides, floors, ratios } = results;
+  const ours = sides.ours.scenarios;
+  const peer = sides.peer.scenarios;
+  const interleaved = [];
+  for (const name of Object.keys(ours)) {
+    interleaved.push(...phaseRows("edge-auth", { [name]: ours[name] }));
+    if (peer[name]) interleaved.push(...phaseRows("SimpleJWT", { [name]: peer[name] }));
+  }
+  const checks = Object.entries(ratios).filter(([, v]) => v && typeof v === "object");
+  const context = Object.entries(ratios).filter(([, v]) => !v || typeof v !== "object");
+  return `# edge-auth benchmark (${results.mode}, ${results.started_at})
+
+Machine: ${machine.cpu_model}, ${machine.cpus} cores, ${machine.memory_gib} GiB, ${machine.os}; Node ${machine.node},
+wrangler ${machine.wrangler}, ${machine.workerd}; load generator ${results.load_generator}; load average before
+${machine.loadavg_before.join(" ")}, after ${machine.loadavg_after.join(" ")}. Phases: ${results.phase_seconds.c1} s at 1 connection,
+${results.phase_seconds.c50} s at 50.
+
+## Targets (primary runtime: workerd through Miniflare)
+
+${table(["figure", "value", "target", "met"], checks.map(([name, c]) => [name, String(c.value), c.target, c.met ? "yes" : "**no**"]))}
+
+Context: ${context.map(([name, v]) => `${name} ${v ?? "–"}`).join(", ")}.
+
+## Side by side
+
+Ours: ${sides.ours.runtime}; ${sides.ours.signing}; KDF ${sides.ours.kdf} = ${fmt(sides.ours.kdf_cpu_ms)} ms CPU.
+Peer: ${sides.peer.runtime} (Django ${sides.peer.versions.django}, DRF ${sides.peer.versions.djangorestframework}, SimpleJWT ${sides.peer.versions.simplejwt}, gunicorn ${sides.peer.versions.gunicorn}, Python ${sides.peer.versions.python}); ${sides.peer.signing}; KDF ${sides.peer.kdf} = ${fmt(sides.peer.kdf_cpu_ms)} ms CPU.
+CPU ms/req is the server's own processes (workerd; gunicorn master + workers) over the phase, divided by its requests.
+
+${table(["scenario", "side", "conns", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req"], interleaved)}
+
+## Floors (inside workerd, same run)
+
+${table(
+  ["operation", "CPU ms"],
+  [
+    [`PBKDF2 ${floors.kdf_configured.algorithm} ${floors.kdf_configured.iterations} (configured)`, fmt(floors.kdf_configured.cpu_ms)],
+    ["PBKDF2 pbkdf2_sha256 100000", fmt(floors.kdf_pbkdf2_sha256_100k.cpu_ms)],
+    ["PBKDF2 pbkdf2_sha512 100000", fmt(floors.kdf_pbkdf2_sha512_100k.cpu_ms)],
+    [`sign one access token (${sides.ours.signing})`, fmt(floors.sign_cpu_ms, 3)],
+    ["verify one access token", fmt(floors.verify_cpu_ms, 3)],
+    ...Object.entries(floors.hello).map(([label, p]) => [`hello-world Hono route, ${label.slice(1)} conn (${fmt(p.rps, 0)} req/s, p50 ${fmt(p.p50_ms)} ms)`, fmt(p.cpu_ms_per_request, 3)]),
+  ],
+)}
+
+## Ours as \`npm start\` runs it (wrangler dev)
+
+${sides.ours_wrangler_dev.runtime}.
+
+${table(
+  ["scenario", "side", "conns", "req/s", "p50 ms", "p99 ms", "errors", "workerd CPU ms/req", "wrangler Node CPU ms/req"],
+  phaseRows("edge-auth (wrangler dev)", sides.ours_wrangler_dev.scenarios, (p) => [fmt(p.cpu_ms_per_request_by_process?.wrangler_node, 3)]),
+)}
+`;
+}

@@ -1,0 +1,74 @@
+// The scenarios both sides are driven through, each at 1 connection (latency) and at 50
+// (throughput): login, refresh (following rotation), an authenticated GET, and our JWKS.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { request } from "./http.mjs";
+import { runPhase } from "./load.mjs";
+
+/** How each side spells the same flows (ours: DESIGN.md §7; the peer: seed 001). */
+export const SIDES = {
+  ours: {
+    login: "/auth/login",
+    refresh: { path: "/auth/refresh", template: '{"refresh_token":"%s"}', field: "refresh_token" },
+    me: "/auth/me",
+    jwks: "/.well-known/jwks.json",
+    tokens: (body) => ({ access: body.access_token, refresh: body.refresh_token }),
+  },
+  peer: {
+    login: "/api/token/",
+    refresh: { path: "/api/token/refresh/", template: '{"refresh":"%s"}', field: "refresh" },
+    me: "/api/me/",
+    tokens: (body) => ({ access: body.access, refresh: body.refresh }),
+  },
+};
+
+async function login(url, side, credentials) {
+  const { status, text } = await request(url + side.login, { method: "POST", body: credentials });
+  if (status !== 200) throw new Error(`login at ${url}${side.login}: ${status} ${text}`);
+  return side.tokens(JSON.parse(text));
+}
+
+/** `count` fresh sessions, a few logins at a time (each costs one password hash). */
+async function freshSessions(url, side, credentials, count) {
+  const sessions = [];
+  while (sessions.length < count) {
+    const batch = Math.min(4, count - sessions.length);
+    sessions.push(...(await Promise.all(Array.from({ length: batch }, () => login(url, side, credentials)))));
+  }
+  return sessions;
+}
+
+/**
+ * Runs every scenario of `side` against `target` ({ url, cpu }): returns
+ * { login: { c1, c50 }, refresh: {...}, me: {...}, jwks?: {...} }.
+ */
+export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup }) {
+  const credentials = JSON.stringify({ username, password });
+  const [session] = await freshSessions(target.url, side, credentials, 1);
+  const base = { cpu: target.cpu };
+  const scenarios = {
+    login: { url: target.url + side.login, env: { BENCH_METHOD: "POST", BENCH_BODY: credentials } },
+    refresh: { url: target.url + side.refresh.path, script: "refresh-chain", chains: true },
+    me: { url: target.url + side.me, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } },
+    ...(side.jwks ? { jwks: { url: target.url + side.jwks, env: { BENCH_METHOD: "GET" } } } : {}),
+  };
+  const results = {};
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    results[name] = {};
+    for (const [label, conns] of Object.entries(connections)) {
+      let env = scenario.env ?? {};
+      if (scenario.chains) {
+        // One fresh refresh chain per connection; the previous phase advanced the old ones.
+        const file = path.join(workdir, `tokens-${name}-${label}.txt`);
+        const chains = await freshSessions(target.url, side, credentials, conns);
+        writeFileSync(file, chains.map((s) => s.refresh).join("\n") + "\n");
+        env = { BENCH_TOKENS: file, BENCH_BODY_TEMPLATE: side.refresh.template, BENCH_TOKEN_FIELD: side.refresh.field };
+      }
+      if (warmup > 0 && !scenario.chains && label === Object.keys(connections)[0]) {
+        await runPhase({ ...base, url: scenario.url, env, connections: 2, seconds: warmup }); // JIT warm-up, not recorded
+      }
+      results[name][label] = await runPhase({ ...base, url: scenario.url, script: scenario.script, env, connections: conns, seconds: durations[label] });
+    }
+  }
+  return results;
+}

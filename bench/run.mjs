@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick | --smoke] [--out DIR]`: edge-auth side by side with Django
+// SimpleJWT and with the crypto floor, in one run on one machine. See bench/README.md.
+//   full    15 s phases, warm-ups: the recorded run (~9 minutes)
+//   --quick 3–4 s phases (under 2 minutes)
+//   --smoke 1 s phases: every field, no meaningful numbers (used by `npm test`)
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ensureDebianPackages } from "../scripts/system-deps.mjs";
+import { generateSigningKey, randomSecret } from "../scripts/keys.mjs";
+import { applyMigrations, buildBundle, configVars, root, startMiniflare } from "./lib/edge-miniflare.mjs";
+import { startWranglerDev } from "./lib/edge-wrangler-dev.mjs";
+import { measureCryptoFloors } from "./lib/floors.mjs";
+import { request } from "./lib/http.mjs";
+import { runPhase } from "./lib/load.mjs";
+import { machineInfo } from "./lib/machine.mjs";
+import { PEER_PACKAGES, peerVersions, startPeer } from "./lib/peer-simplejwt.mjs";
+import { computeRatios } from "./lib/ratios.mjs";
+import { renderMarkdown } from "./lib/report.mjs";
+import { renderSvg } from "./lib/plot.mjs";
+import { runScenarios, SIDES } from "./lib/scenarios.mjs";
+
+const MODES = {
+  full: { durations: { c1: 10, c50: 15 }, warmup: 3, reps: { kdf: 30, crypto: 2000 }, peerKdfRounds: 20 },
+  quick: { durations: { c1: 3, c50: 4 }, warmup: 1, reps: { kdf: 10, crypto: 500 }, peerKdfRounds: 5 },
+  smoke: { durations: { c1: 1, c50: 1 }, warmup: 0, reps: { kdf: 2, crypto: 20 }, peerKdfRounds: 1 },
+};
+const CONNECTIONS = { c1: 1, c50: 50 };
+const USERNAME = "benchuser";
+const PASSWORD = "correct horse battery staple";
+
+const args = process.argv.slice(2);
+const modeName = args.includes("--smoke") ? "smoke" : args.includes("--quick") ? "quick" : "full";
+const mode = MODES[modeName];
+const outIndex = args.indexOf("--out");
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const outDir = outIndex >= 0 ? path.resolve(args[outIndex + 1]) : path.join(root, "bench/results", stamp);
+const log = (message) => console.log(`bench: ${message}`);
+
+// The tools both sides are measured with; installed with apt when missing (and said so).
+ensureDebianPackages(["wrk", ...PEER_PACKAGES]);
+
+const work = mkdtempSync(path.join(tmpdir(), "edge-auth-bench-"));
+const cleanups = [];
+process.on("SIGINT", async () => {
+  for (const stop of cleanups.reverse()) await stop().catch(() => {});
+  process.exit(130);
+});
+
+// Same configuration for both edge targets: the service's defaults (wrangler.toml), fresh keys,
+// and an access lifetime that outlasts the run so one bearer token serves every GET phase.
+const key = generateSigningKey("RS256");
+const vars = {
+  ENVIRONMENT: "production",
+  ISSUER: "http://127.0.0.1",
+  AUDIENCE: "edge-auth-bench",
+  SIGNING_KEYS: JSON.stringify({ keys: [key] }),
+  ACTIVE_KID: key.kid,
+  REFRESH_TOKEN_SECRET: randomSecret(),
+  JWT_EXPIRATION: "3600",
+};
+
+async function started(promise) {
+  const target = await promise;
+  cleanups.push(target.stop);
+  return target;
+}
+
+async function stopped(target) {
+  await target.stop();
+  cleanups.splice(cleanups.indexOf(target.stop), 1);
+}
+
+async function registerBenchUser(url) {
+  const body = JSON.stringify({ username: USERNAME, email: `${USERNAME}@example.com`, password: PASSWORD });
+  const { status, text } = await request(`${url}/auth/register`, { method: "POST", body });
+  if (status !== 201) throw new Error(`register: ${status} ${text}`);
+}
+
+async function main() {
+  const machine = machineInfo();
+  log(`${modeName} run on ${machine.cpu_model} (${machine.cpus} cores), load ${machine.loadavg_before.join(" ")}; results in ${outDir}`);
+  const scenarioOptions = { username: USERNAME, password: PASSWORD, durations: mode.durations, connections: CONNECTIONS, warmup: mode.warmup, workdir: work };
+
+  log("building the service and the floor worker with wrangler deploy --dry-run");
+  const bundle = buildBundle(path.join(work, "build-service"));
+  const floorBundle = buildBundle(path.join(work, "build-floor"), { config: "bench/floor.wrangler.toml" });
+
+  log("floors in workerd: PBKDF2, sign, verify, hello-world Hono");
+  // The floor worker gets the service's configuration: same algorithm, same keys, same KDF.
+  const bindings = { ...configVars(), ...vars };
+  const floor = await started(startMiniflare({ bundle: floorBundle, vars: bindings, persist: path.join(work, "floor"), config: "bench/floor.wrangler.toml" }));
+  const password = { algorithm: bindings.PASSWORD_HASH ?? "pbkdf2_sha512", iterations: Number(bindings.PASSWORD_ITERATIONS || 100_000) };
+  const floors = await measureCryptoFloors({ url: floor.url, pids: floor.pids, password, reps: mode.reps });
+  floors.hello = {};
+  if (mode.warmup) await runPhase({ url: `${floor.url}/hello`, connections: 2, seconds: mode.warmup, cpu: { worker: floor.pids } });
+  for (const [label, conns] of Object.entries(CONNECTIONS)) {
+    floors.hello[label] = await runPhase({ url: `${floor.url}/hello`, connections: conns, seconds: mode.durations[label], cpu: { worker: floor.pids } });
+  }
+  await stopped(floor);
+
+  const service = await started(startMiniflare({ bundle, vars, persist: path.join(work, "service") }));
+  log(`ours, primary: the bundle in workerd through Miniflare (${service.url})`);
+  await applyMigrations(service.mf);
+  await registerBenchUser(service.url);
+  const ours = await runScenarios({ ...scenarioOptions, side: SIDES.ours, target: { url: service.url, cpu: { worker: service.pids } } });
+  await stopped(service);
+
+  log("ours, secondary: as `npm start` runs it (wrangler dev)");
+  const dev = await started(startWranglerDev({ vars, persist: path.join(work, "wrangler-dev") }));
+  await registerBenchUser(dev.url);
+  const oursDev = await runScenarios({ ...scenarioOptions, side: SIDES.ours, target: { url: dev.url, cpu: { worker: dev.pids.workerd, wrangler_node: dev.pids.wrangler_node } } });
+  await stopped(dev);
+
+  log("peer: Django + DRF + SimpleJWT under gunicorn (2 sync workers), SQLite");
+  const peer = await started(startPeer({ persist: path.join(work, "peer"), username: USERNAME, password: PASSWORD, kdfRounds: mode.peerKdfRounds }));
+  const peerResults = await runScenarios({ ...scenarioOptions, side: SIDES.peer, target: { url: peer.url, cpu: { worker: peer.pids } } });
+  await stopped(peer);
+
+  const results = {
+    schema: 1,
+    mode: modeName,
+    started_at: machine.started_at,
+    finished_at: new Date().toISOString(),
+    machine: { ...machine, loadavg_after: machineInfo().loadavg_before },
+    load_generator: machine.wrk,
+    phase_seconds: mode.durations,
+    connections: CONNECTIONS,
+    sides: {
+      ours: {
+        runtime: "workerd through Miniflare's API (production bundle, no dev proxy)",
+        signing: `${bindings.JWT_ALGORITHM} (WebCrypto via jose)`,
+        kdf: `${password.algorithm} (${password.iterations} iterations)`,
+        kdf_cpu_ms: floors.kdf_configured.cpu_ms,
+        scenarios: ours,
+      },
+      ours_wrangler_dev: {
+        runtime: "wrangler dev, as `npm start` runs it (CPU: workerd; wrangler's Node counted apart)",
+        scenarios: oursDev,
+      },
+      peer: {
+        runtime: "gunicorn 2 sync workers, Django + DRF + djangorestframework-simplejwt, SQLite",
+        versions: peerVersions(),
+        signing: "HS256 (SimpleJWT default)",
+        kdf: peer.kdf.kdf,
+        kdf_cpu_ms: Math.round(peer.kdf.kdf_cpu_ms * 1000) / 1000,
+        scenarios: peerResults,
+      },
+    },
+    floors,
+  };
+  results.ratios = computeRatios(results);
+
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(path.join(outDir, "results.md"), renderMarkdown(results));
+  writeFileSync(path.join(outDir, "plot.svg"), renderSvg(results));
+  if (outIndex < 0) copyFileSync(path.join(outDir, "results.json"), path.join(root, "bench/results/latest.json"));
+  log(`wrote ${path.relative(process.cwd(), outDir) || outDir}/results.{json,md} and plot.svg`);
+  process.stdout.write("\n" + renderMarkdown(results));
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  for (const stop of cleanups.reverse()) await stop().catch(() => {});
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,12 @@
+-- One fixed request, set from the environment by bench/lib/load.mjs: BENCH_METHOD, BENCH_BODY,
+-- BENCH_AUTHORIZATION. Prints wrk's summary as one JSON line (see summary.lua).
+dofile(os.getenv("BENCH_WRK_DIR") .. "/summary.lua")
+
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+local body = os.getenv("BENCH_BODY")
+if body and body ~= "" then
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
+local authorization = os.getenv("BENCH_AUTHORIZATION")
+if authorization and authorization ~= "" then wrk.headers["Authorization"] = authorization end
