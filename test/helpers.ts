@@ -48,3 +48,8 @@ export async function registerUser(request: (path: string, init?: RequestInit) =
   const body = (await response.json()) as { user: { id: string }; access_token: string; refresh_token: string; refresh_expires_in: number };
   return { username, ...body };
 }
+
+/** Every Set-Cookie header of a response, in order (workers-types lacks getSetCookie's typing). */
+export function setCookies(response: Response): string[] {
+  return (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+}
