@@ -1,7 +1,7 @@
 // The build stays honest: the production bundle builds with every binding, the committed env types
 // match wrangler.toml, and the whole project typechecks.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,6 +21,14 @@ describe("build", () => {
     } finally {
       rmSync(path.join(root, check), { force: true });
     }
+  });
+
+  it("keeps schema.sql identical to the migrations concatenated in order", () => {
+    const dir = path.join(root, "migrations");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+    expect(files[0]).toBe("0001_init.sql");
+    const concatenated = files.map((f) => readFileSync(path.join(dir, f), "utf8")).join("");
+    expect(readFileSync(path.join(root, "schema.sql"), "utf8")).toBe(concatenated);
   });
 
   it("typechecks (tsc --noEmit)", () => {

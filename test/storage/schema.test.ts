@@ -8,10 +8,4 @@ describe("schema", () => {
     const uniques = await testEnv.DB.prepare("SELECT name FROM pragma_index_list('users') WHERE \"unique\" = 1 ORDER BY name").all<{ name: string }>();
     expect(uniques.results.length).toBeGreaterThanOrEqual(3);
   });
-
-  it("keeps schema.sql identical to the migrations concatenated in order", () => {
-    const migrations = testEnv.TEST_MIGRATIONS.map((m) => m.queries.join("\n")).join("\n");
-    expect(migrations.length).toBeGreaterThan(0);
-    expect(testEnv.TEST_MIGRATIONS.map((m) => m.name)).toEqual([...testEnv.TEST_MIGRATIONS.map((m) => m.name)].sort());
-  });
 });
