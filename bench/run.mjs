@@ -3,7 +3,7 @@
 // SimpleJWT and with the crypto floor, in one run on one machine. See bench/README.md.
 //   full    15 s phases, warm-ups: the recorded run (~9 minutes)
 //   --quick 3–4 s phases (under 2 minutes)
-//   --smoke 1 s phases: every field, no meaningful numbers (used by `npm test`)
+//   --smoke 1–2 s phases: every field, no meaningful numbers (used by `npm test`)
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,7 +24,7 @@ import { runScenarios, SIDES } from "./lib/scenarios.mjs";
 const MODES = {
   full: { durations: { c1: 10, c50: 15 }, warmup: 3, reps: { kdf: 30, crypto: 2000 }, peerKdfRounds: 20 },
   quick: { durations: { c1: 3, c50: 4 }, warmup: 1, reps: { kdf: 10, crypto: 500 }, peerKdfRounds: 5 },
-  smoke: { durations: { c1: 1, c50: 1 }, warmup: 0, reps: { kdf: 2, crypto: 20 }, peerKdfRounds: 1 },
+  smoke: { durations: { c1: 1, c50: 2 }, warmup: 0, reps: { kdf: 2, crypto: 20 }, peerKdfRounds: 1 },
 };
 const CONNECTIONS = { c1: 1, c50: 50 };
 const USERNAME = "benchuser";

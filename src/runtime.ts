@@ -7,6 +7,7 @@ import { logEvent } from "./log";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
 import type { Stores } from "./storage/ports";
+import { withReadCache } from "./storage/read-cache";
 import { loadKeyRing, type KeyRing } from "./tokens/signing-keys";
 
 export interface Runtime {
@@ -62,7 +63,7 @@ export function preparedFor(env: Env): Promise<Prepared> {
 }
 
 export function defaultStores(env: Env): Stores {
-  return { users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) };
+  return withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
 }
 
 export async function buildRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {

@@ -47,8 +47,9 @@ export async function startMiniflare({ bundle, vars, persist, limits = 1_000_000
     d1Databases: workerOptions.d1Databases,
     kvNamespaces: workerOptions.kvNamespaces,
     ratelimits,
-    d1Persist: path.join(persist, "d1"),
-    kvPersist: path.join(persist, "kv"),
+    // persist null: in-memory storage (nothing of local disk latency in the figures)
+    d1Persist: persist ? path.join(persist, "d1") : false,
+    kvPersist: persist ? path.join(persist, "kv") : false,
     host: "127.0.0.1",
     port: 0,
   });

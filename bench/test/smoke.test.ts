@@ -1,0 +1,74 @@
+// `npm run bench -- --smoke` end to end: seconds-long phases, so nothing here is about speed (no
+// timed assertion). It checks that one run produces every field, for us and for the peer.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const out = mkdtempSync(path.join(tmpdir(), "edge-auth-bench-smoke-"));
+let run: ReturnType<typeof spawnSync>;
+let results: any;
+
+const phase = {
+  connections: expect.any(Number),
+  seconds: expect.any(Number),
+  requests: expect.any(Number),
+  rps: expect.any(Number),
+  p50_ms: expect.any(Number),
+  p99_ms: expect.any(Number),
+  errors: 0,
+  error_kinds: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
+  cpu_ms_per_request: expect.any(Number),
+};
+const both = { c1: { ...phase, connections: 1 }, c50: { ...phase, connections: 50 } };
+const check = { value: expect.any(Number), target: expect.any(String), met: expect.any(Boolean) };
+
+beforeAll(() => {
+  run = spawnSync(process.execPath, ["bench/run.mjs", "--smoke", "--out", out], { cwd: root, encoding: "utf8", timeout: 280_000 });
+  results = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8"));
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe("npm run bench -- --smoke", () => {
+  it("exits 0 and writes results.json, results.md and plot.svg", () => {
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/Error/) });
+    expect(readFileSync(path.join(out, "results.md"), "utf8")).toContain("| scenario | side | conns | req/s | p50 ms | p99 ms | errors | CPU ms/req |");
+    expect(readFileSync(path.join(out, "plot.svg"), "utf8")).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
+  });
+
+  it("measures login, refresh and the authenticated GET for both sides, plus our JWKS", () => {
+    expect(results.mode).toBe("smoke");
+    expect(results.sides.ours).toMatchObject({ kdf: "pbkdf2_sha512 (100000 iterations)", kdf_cpu_ms: expect.any(Number) });
+    expect(results.sides.ours.scenarios).toEqual({ login: both, refresh: both, me: both, jwks: both });
+    expect(results.sides.peer).toMatchObject({ kdf: "pbkdf2_sha256 (260000 iterations)", kdf_cpu_ms: expect.any(Number), signing: "HS256 (SimpleJWT default)" });
+    expect(results.sides.peer.scenarios).toEqual({ login: both, refresh: both, me: both });
+    expect(Object.keys(results.sides.ours_wrangler_dev.scenarios)).toEqual(["login", "refresh", "me", "jwks"]);
+  });
+
+  it("records the floors and every ratio with its target", () => {
+    const kdf = (algorithm: string) => ({ algorithm, iterations: 100000, cpu_ms: expect.any(Number) });
+    expect(results.floors).toEqual({
+      kdf_configured: kdf("pbkdf2_sha512"),
+      kdf_pbkdf2_sha256_100k: kdf("pbkdf2_sha256"),
+      kdf_pbkdf2_sha512_100k: kdf("pbkdf2_sha512"),
+      sign_cpu_ms: expect.any(Number),
+      verify_cpu_ms: expect.any(Number),
+      hello: both,
+    });
+    expect(results.ratios).toEqual({
+      refresh_rps_vs_peer_c50: check,
+      me_rps_vs_peer_c50: check,
+      me_cpu_ms_per_request: check,
+      login_cpu_vs_own_kdf_floor: check,
+      errors_in_all_phases: { value: 0, target: "0", met: true },
+      login_rps_vs_peer_c50: expect.any(Number),
+      login_cpu_vs_peer: expect.any(Number),
+      kdf_cpu_vs_peer_kdf: expect.any(Number),
+      refresh_cpu_vs_peer: expect.any(Number),
+      me_cpu_vs_peer: expect.any(Number),
+      me_cpu_vs_hello_floor: expect.any(Number),
+    });
+  });
+});

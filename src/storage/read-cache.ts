@@ -1,0 +1,80 @@
+// A bounded, short-lived, per-isolate cache for the two reads every authenticated request makes:
+// the user row (D1) and the session's revocation marker (KV). Measured in workerd (bench/README.md)
+// they were three quarters of GET /auth/me's CPU. Bounds of the trade:
+// - A revocation written through this isolate is seen at once (revoke() updates the cache); one
+//   written elsewhere is seen within READ_CACHE_MS. KV itself serves reads from its edge cache for
+//   up to 60 s (`cacheTtl` default), so this does not widen the documented ~60 s bound.
+// - A user change written through this isolate (login, logout-all, any write) drops the cached
+//   rows; one made in another isolate is seen within READ_CACHE_MS.
+import type { SessionStore, Stores, UserRecord, UserStore } from "./ports";
+
+export const READ_CACHE_MS = 5_000;
+const MAX_ENTRIES = 10_000;
+
+interface Entry<T> {
+  value: T;
+  until: number;
+}
+
+class TtlCache<T> {
+  private entries = new Map<string, Entry<T>>();
+  get(key: string, now: number): Entry<T> | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.until <= now) this.entries.delete(key);
+    return entry && entry.until > now ? entry : undefined;
+  }
+  set(key: string, value: T, now: number): void {
+    // Map keeps insertion order: the first key is the oldest, dropped when the bound is reached.
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, until: now + READ_CACHE_MS });
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const users = new TtlCache<UserRecord | null>();
+const revoked = new TtlCache<boolean>();
+
+async function cached<T>(cache: TtlCache<T>, key: string, load: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  const hit = cache.get(key, now);
+  if (hit) return hit.value;
+  const value = await load();
+  cache.set(key, value, now);
+  return value;
+}
+
+function cachedUsers(store: UserStore): UserStore {
+  const wrapped: Record<string, unknown> = {};
+  // Every method but the two finds is a write (today's and any added later): it drops every cached
+  // row before and after, so no read racing the write can keep the old row. Writes are rare next
+  // to reads, so dropping everything is simpler than tracking ids.
+  for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+    wrapped[name] = async (...args: unknown[]) => {
+      users.clear();
+      try {
+        return await method.apply(store, args);
+      } finally {
+        users.clear();
+      }
+    };
+  }
+  return { ...(wrapped as unknown as UserStore), findByIdentifier: store.findByIdentifier, findById: (id) => cached(users, id, () => store.findById(id)) };
+}
+
+function cachedSessions(store: SessionStore): SessionStore {
+  return {
+    ...store,
+    async revoke(sid, markerTtlSeconds) {
+      await store.revoke(sid, markerTtlSeconds);
+      revoked.set(sid, true, Date.now());
+    },
+    isRevoked: (sid) => cached(revoked, sid, () => store.isRevoked(sid)),
+  };
+}
+
+/** The production stores with their hot reads cached (memory twins and test stores are not). */
+export function withReadCache(stores: Stores): Stores {
+  return { users: cachedUsers(stores.users), sessions: cachedSessions(stores.sessions) };
+}

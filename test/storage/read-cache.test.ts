@@ -1,0 +1,60 @@
+// The per-isolate read cache in front of D1/KV (src/storage/read-cache.ts): hot reads are served
+// from memory for a few seconds, and every write made through this isolate is seen at once.
+import { describe, expect, it } from "vitest";
+import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
+import type { UserRecord } from "../../src/storage/ports";
+import { withReadCache } from "../../src/storage/read-cache";
+import { uniqueName } from "../helpers";
+
+function newUser(): UserRecord {
+  const username = uniqueName("cached");
+  return {
+    id: crypto.randomUUID(), username, email: null, passwordHash: "pbkdf2_sha256$1000$AAAA$AAAA", roles: [], isActive: true,
+    tokenVersion: 0, createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", lastLoginAt: null,
+  };
+}
+
+function cachedStores() {
+  const users = memoryUserStore();
+  const sessions = memorySessionStore();
+  return { users, sessions, cached: withReadCache({ users, sessions }) };
+}
+
+describe("read cache", () => {
+  it("serves a repeated user read from memory, not from the store", async () => {
+    const { users, cached } = cachedStores();
+    const user = newUser();
+    await cached.users.create(user, { username: user.username });
+    expect(await cached.users.findById(user.id)).toEqual(user);
+    users.rows.get(user.id)!.isActive = false; // changed behind the cache's back (another isolate)
+    expect(await cached.users.findById(user.id)).toEqual(user);
+    expect(await users.findById(user.id)).toEqual({ ...user, isActive: false });
+  });
+
+  it("drops cached users on every write made through it, so logout-all is seen at once", async () => {
+    const { cached } = cachedStores();
+    const user = newUser();
+    await cached.users.create(user, { username: user.username });
+    expect(await cached.users.findById(user.id)).toMatchObject({ tokenVersion: 0 });
+    expect(await cached.users.bumpTokenVersion(user.id, "2026-11-25T01:00:00.000Z")).toBe(1);
+    expect(await cached.users.findById(user.id)).toEqual({ ...user, tokenVersion: 1, updatedAt: "2026-11-25T01:00:00.000Z" });
+  });
+
+  it("sees a revocation made through it at once, even after caching 'not revoked'", async () => {
+    const { sessions, cached } = cachedStores();
+    const sid = crypto.randomUUID();
+    expect(await cached.sessions.isRevoked(sid)).toBe(false);
+    await cached.sessions.revoke(sid, 300);
+    expect(await cached.sessions.isRevoked(sid)).toBe(true);
+    expect(await sessions.isRevoked(sid)).toBe(true);
+  });
+
+  it("does not cache session records or identifier lookups, which rotation and login must read fresh", async () => {
+    const { users, cached } = cachedStores();
+    const user = newUser();
+    await cached.users.create(user, { username: user.username });
+    expect(await cached.users.findByIdentifier(user.username)).toEqual(user);
+    users.rows.get(user.id)!.passwordHash = "pbkdf2_sha256$1000$BBBB$BBBB";
+    expect(await cached.users.findByIdentifier(user.username)).toEqual({ ...user, passwordHash: "pbkdf2_sha256$1000$BBBB$BBBB" });
+  });
+});
