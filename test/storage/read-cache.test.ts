@@ -24,7 +24,7 @@ describe("read cache", () => {
   it("serves a repeated user read from memory, not from the store", async () => {
     const { users, cached } = cachedStores();
     const user = newUser();
-    await cached.users.create(user, { username: user.username });
+    await cached.users.create(user, { username: user.username, email: null });
     expect(await cached.users.findById(user.id)).toEqual(user);
     users.rows.get(user.id)!.isActive = false; // changed behind the cache's back (another isolate)
     expect(await cached.users.findById(user.id)).toEqual(user);
@@ -34,7 +34,7 @@ describe("read cache", () => {
   it("drops cached users on every write made through it, so logout-all is seen at once", async () => {
     const { cached } = cachedStores();
     const user = newUser();
-    await cached.users.create(user, { username: user.username });
+    await cached.users.create(user, { username: user.username, email: null });
     expect(await cached.users.findById(user.id)).toMatchObject({ tokenVersion: 0 });
     expect(await cached.users.bumpTokenVersion(user.id, "2026-11-25T01:00:00.000Z")).toBe(1);
     expect(await cached.users.findById(user.id)).toEqual({ ...user, tokenVersion: 1, updatedAt: "2026-11-25T01:00:00.000Z" });
@@ -52,7 +52,7 @@ describe("read cache", () => {
   it("does not cache session records or identifier lookups, which rotation and login must read fresh", async () => {
     const { users, cached } = cachedStores();
     const user = newUser();
-    await cached.users.create(user, { username: user.username });
+    await cached.users.create(user, { username: user.username, email: null });
     expect(await cached.users.findByIdentifier(user.username)).toEqual(user);
     users.rows.get(user.id)!.passwordHash = "pbkdf2_sha256$1000$BBBB$BBBB";
     expect(await cached.users.findByIdentifier(user.username)).toEqual({ ...user, passwordHash: "pbkdf2_sha256$1000$BBBB$BBBB" });
