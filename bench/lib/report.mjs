@@ -57,6 +57,7 @@ ${table(
     [`sign one access token (${sides.ours.signing})`, fmt(floors.sign_cpu_ms, 3)],
     ["verify one access token", fmt(floors.verify_cpu_ms, 3)],
     ...Object.entries(floors.hello).map(([label, p]) => [`hello-world Hono route, ${label.slice(1)} conn (${fmt(p.rps, 0)} req/s, p50 ${fmt(p.p50_ms)} ms)`, fmt(p.cpu_ms_per_request, 3)]),
+    ...Object.entries(floors.kdf_under_load).map(([label, p]) => [`one configured hash per request, ${label.slice(1)} conn (${fmt(p.rps, 0)} req/s)`, fmt(p.cpu_ms_per_request)]),
   ],
 )}
 
