@@ -1,12 +1,12 @@
 // The peer: the stack seed 001 documents (Django + DRF + djangorestframework-simplejwt) from
 // Debian's packages, served by gunicorn with 2 sync workers (one per core) over SQLite.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { ensureDebianPackages } from "../../scripts/system-deps.mjs";
 import { request } from "./http.mjs";
 import { descendants } from "./proc.mjs";
-import { freePort } from "./edge-wrangler-dev.mjs";
+import { freePort, spawnServer, waitUntilReady } from "./server-process.mjs";
 
 export const PEER_PACKAGES = ["python3-djangorestframework-simplejwt", "gunicorn"];
 const project = path.resolve(import.meta.dirname, "../peer-simplejwt");
@@ -34,33 +34,11 @@ export async function startPeer({ persist, username, password, kdfRounds }) {
   const kdf = JSON.parse(python(["prepare.py", username, password, String(kdfRounds)], env));
 
   const port = await freePort();
-  const child = spawn(PYTHON, ["-m", "gunicorn", "--workers", "2", "--worker-class", "sync", "--bind", `127.0.0.1:${port}`, "--log-level", "warning", "peer.wsgi"], {
-    cwd: project,
-    env,
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let output = "";
-  child.stderr.on("data", (d) => (output = (output + d).slice(-20_000)));
+  const gunicorn = ["-m", "gunicorn", "--workers", "2", "--worker-class", "sync", "--bind", `127.0.0.1:${port}`, "--log-level", "warning", "peer.wsgi"];
+  const server = spawnServer(PYTHON, gunicorn, { cwd: project, env, group: false });
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode !== null || !child.pid) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    try {
-      process.kill(child.pid, "SIGTERM"); // gunicorn's master stops its workers gracefully
-    } catch {}
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  };
-  const pids = () => [child.pid, ...descendants(child.pid).map((p) => p.pid)];
-
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      // 401 without a token: Django is up and answering through DRF.
-      if ((await request(`${url}/api/me/`)).status === 401 && descendants(child.pid).length >= 2) return { url, pids, kdf, stop };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await stop();
-  throw new Error(`gunicorn did not start on ${url}:\n${output}`);
+  const pid = server.child.pid;
+  // 401 without a token: Django answers through DRF; and both workers have booted.
+  await waitUntilReady(server, async () => (await request(`${url}/api/me/`)).status === 401 && descendants(pid).length >= 2, `gunicorn on ${url}`, 30_000);
+  return { url, pids: () => [pid, ...descendants(pid).map((p) => p.pid)], kdf, stop: server.stop };
 }
