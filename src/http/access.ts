@@ -6,7 +6,8 @@ import { assertUsable } from "../config";
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
-import { verifyAccessToken, type VerifiedAccessToken } from "../tokens/access-token";
+import type { VerifiedAccessToken } from "../tokens/access-token";
+import { verifyAccessTokenOnce } from "../tokens/verified-tokens";
 import { ACCESS_COOKIE } from "./cookies";
 import type { AppEnv } from "./types";
 
@@ -32,7 +33,7 @@ const revoked = () => new AuthError("invalid_token", "The access token is invali
 export async function verifyAccess(rt: Runtime, token: string): Promise<{ claims: VerifiedAccessToken; user: UserRecord }> {
   assertUsable(rt.config);
   const { issuer, audience, accessTtl } = rt.config;
-  const claims = await verifyAccessToken(rt.keys!, { issuer, audience, accessTtl }, token, Math.floor(rt.now() / 1000));
+  const claims = await verifyAccessTokenOnce(rt.keys!, { issuer, audience, accessTtl }, token, Math.floor(rt.now() / 1000));
   const [isRevoked, user] = await Promise.all([rt.stores.sessions.isRevoked(claims.sid), rt.stores.users.findById(claims.sub)]);
   if (isRevoked || !user || !user.isActive || user.tokenVersion !== claims.ver) throw revoked();
   return { claims, user };
