@@ -1,0 +1,57 @@
+// The Django-style cookie session over HTTP: `sessionid` (HttpOnly) and `csrftoken` (readable by
+// the page, which echoes it) cookies, and the CSRF check every unsafe cookie-authenticated request
+// passes. Hono's csrf middleware checks Origin only; Django also checks a token bound to the
+// session, and so do we: X-CSRFToken header, else the `csrfmiddlewaretoken` form field.
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { AuthError } from "../errors";
+import { csrfMatches, resumeCookieSession, type CookieSession } from "../sessions/cookie-session";
+import { isForm } from "./body";
+import { isHttps } from "./cookies";
+import { isAllowedOrigin } from "./origin";
+import type { AppEnv } from "./types";
+
+export const SESSION_COOKIE = "sessionid";
+export const CSRF_COOKIE = "csrftoken";
+export const CSRF_HEADER = "X-CSRFToken";
+export const CSRF_FORM_FIELD = "csrfmiddlewaretoken";
+
+/** SameSite=Lax as Django sets it; Secure whenever the request came over https. */
+export function setSessionCookies(c: Context<AppEnv>, session: CookieSession): void {
+  const base = { path: "/", sameSite: "Lax" as const, secure: isHttps(c), maxAge: c.get("rt").config.sessionMaxAge };
+  setCookie(c, SESSION_COOKIE, session.sessionId, { ...base, httpOnly: true });
+  setCookie(c, CSRF_COOKIE, session.csrfToken, base);
+}
+
+export function clearSessionCookies(c: Context<AppEnv>): void {
+  const secure = isHttps(c);
+  deleteCookie(c, SESSION_COOKIE, { path: "/", secure, httpOnly: true, sameSite: "Lax" });
+  deleteCookie(c, CSRF_COOKIE, { path: "/", secure, sameSite: "Lax" });
+}
+
+export function authenticateSession(c: Context<AppEnv>): Promise<CookieSession> {
+  return resumeCookieSession(c.get("rt"), getCookie(c, SESSION_COOKIE));
+}
+
+async function presentedCsrfToken(c: Context<AppEnv>): Promise<string | undefined> {
+  const header = c.req.header(CSRF_HEADER);
+  if (header !== undefined) return header;
+  if (!isForm(c)) return undefined;
+  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const field = form[CSRF_FORM_FIELD];
+  return typeof field === "string" ? field : undefined;
+}
+
+export const CSRF_FAILED = "CSRF verification failed. Request aborted.";
+const refused = (reason: string) => new AuthError("forbidden", CSRF_FAILED, { reason });
+
+/**
+ * For every unsafe request authenticated by the session cookie: a browser's Origin must be this
+ * service or an allowed origin (a same-site page on another port can read `csrftoken`, so the token
+ * alone is not enough), and the presented token must be the session's own.
+ */
+export async function requireCsrf(c: Context<AppEnv>, session: CookieSession): Promise<void> {
+  const origin = c.req.header("Origin");
+  if (origin !== undefined && !isAllowedOrigin(c, origin)) throw refused(`origin ${origin} not allowed`);
+  if (!csrfMatches(session, await presentedCsrfToken(c))) throw refused("CSRF token missing or incorrect");
+}
