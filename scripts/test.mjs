@@ -8,6 +8,7 @@ import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDebianPackages } from "./system-deps.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const reports = mkdtempSync(path.join(tmpdir(), "edge-auth-test-"));
@@ -26,6 +27,8 @@ let broken = [];
 for (const suite of suites) {
   if (only.length && !only.includes(suite.name)) continue;
   console.log(`\n=== ${suite.name} tests ===`);
+  // The seeds' own examples: curl scripts, Python requests (and PyJWT), the Go client, Chromium.
+  if (suite.name === "e2e") ensureDebianPackages(["curl", "python3-requests", "python3-jwt", "golang-go", "chromium"]);
   const report = path.join(reports, `${suite.name}.json`);
   const run = spawnSync(vitest, [...suite.args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], { cwd: root, env, stdio: "inherit" });
   try {
