@@ -4,9 +4,12 @@ import { json, STRONG_PASSWORD, uniqueName } from "../helpers";
 
 type Request = (path: string, init?: RequestInit) => Promise<Response> | Response;
 
+/** workerd has Headers.getSetCookie(); @cloudflare/workers-types 4.20260702 does not declare it. */
+export const setCookieLines = (response: Response): string[] => (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+
 /** Set-Cookie headers by cookie name (the whole header, attributes included). */
 export function setCookies(response: Response): Record<string, string> {
-  return Object.fromEntries(response.headers.getSetCookie().map((line) => [line.slice(0, line.indexOf("=")), line]));
+  return Object.fromEntries(setCookieLines(response).map((line) => [line.slice(0, line.indexOf("=")), line]));
 }
 
 export const cookieValue = (response: Response, name: string) => /^[^=]+=([^;]*)/.exec(setCookies(response)[name] ?? "")?.[1];
