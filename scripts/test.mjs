@@ -17,7 +17,13 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETC
 
 const suites = [
   { name: "workerd", args: ["run"] },
-  { name: "e2e", args: ["run", "--config", "vitest.e2e.config.ts"] },
+  // python3-jwt + python3-cryptography (only "Recommends" in Debian): PyJWT with RSA/EC/EdDSA.
+  // curl, python3-requests, golang-go, chromium: the seeds' own examples (test/seeds/).
+  {
+    name: "e2e",
+    args: ["run", "--config", "vitest.e2e.config.ts"],
+    packages: ["python3-jwt", "python3-cryptography", "curl", "python3-requests", "golang-go", "chromium"],
+  },
 ];
 const only = process.argv.slice(2);
 
@@ -27,8 +33,13 @@ let broken = [];
 for (const suite of suites) {
   if (only.length && !only.includes(suite.name)) continue;
   console.log(`\n=== ${suite.name} tests ===`);
-  // The seeds' own examples: curl scripts, Python requests (and PyJWT), the Go client, Chromium.
-  if (suite.name === "e2e") ensureDebianPackages(["curl", "python3-requests", "python3-jwt", "golang-go", "chromium"]);
+  try {
+    ensureDebianPackages(suite.packages ?? []);
+  } catch (error) {
+    console.error(error.message);
+    broken.push(`${suite.name} (missing system packages)`);
+    continue;
+  }
   const report = path.join(reports, `${suite.name}.json`);
   const run = spawnSync(vitest, [...suite.args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], { cwd: root, env, stdio: "inherit" });
   try {

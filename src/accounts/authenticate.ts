@@ -1,5 +1,6 @@
 // Credential check. An unknown identifier, a wrong password and a disabled account give the same
 // error after the same work: the password is always verified, against a dummy hash if need be.
+import { assertUsable } from "../config";
 import { AuthError } from "../errors";
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from "../passwords/kdf";
 import type { Runtime } from "../runtime";
@@ -10,6 +11,7 @@ import { passwordTooLong } from "./password-policy";
 export const INVALID_CREDENTIALS = "The username/email or password is incorrect.";
 
 export async function authenticate(rt: Runtime, identifier: string, password: string): Promise<UserRecord> {
+  assertUsable(rt.config);
   if (passwordTooLong(password)) {
     throw new AuthError("invalid_request", "The request has invalid fields.", { fields: { password: "This password is too long." } });
   }
