@@ -4,8 +4,9 @@
 // session, and so do we: X-CSRFToken header, else the `csrfmiddlewaretoken` form field.
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { authenticate } from "../accounts/authenticate";
 import { AuthError } from "../errors";
-import { csrfMatches, resumeCookieSession, type CookieSession } from "../sessions/cookie-session";
+import { csrfMatches, endCookieSession, resumeCookieSession, startCookieSession, type CookieSession } from "../sessions/cookie-session";
 import { isForm } from "./body";
 import { isHttps } from "./cookies";
 import { isAllowedOrigin } from "./origin";
@@ -54,4 +55,22 @@ export async function requireCsrf(c: Context<AppEnv>, session: CookieSession): P
   const origin = c.req.header("Origin");
   if (origin !== undefined && !isAllowedOrigin(c, origin)) throw refused(`origin ${origin} not allowed`);
   if (!csrfMatches(session, await presentedCsrfToken(c))) throw refused("CSRF token missing or incorrect");
+}
+
+/** Login for the cookie dialects: check the credentials, start a session, set both cookies. */
+export async function logInWithCookies(c: Context<AppEnv>, credentials: { username: string; password: string }, clientId: string): Promise<CookieSession> {
+  const rt = c.get("rt");
+  const session = await startCookieSession(rt, await authenticate(rt, credentials.username, credentials.password), clientId);
+  setSessionCookies(c, session);
+  c.header("Cache-Control", "no-store");
+  return session;
+}
+
+/** Logout for the cookie dialects: a live session (401), its CSRF token (403), then revoke. */
+export async function logOutWithCookies(c: Context<AppEnv>): Promise<void> {
+  const session = await authenticateSession(c);
+  await requireCsrf(c, session);
+  await endCookieSession(c.get("rt"), session);
+  clearSessionCookies(c);
+  c.header("Cache-Control", "no-store");
 }

@@ -3,12 +3,10 @@
 // Errors are `{ "error": <message>, "status": <status> }`.
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../accounts/authenticate";
 import { readJsonOrForm } from "../http/body";
-import { authenticateSession, clearSessionCookies, CSRF_HEADER, requireCsrf, setSessionCookies } from "../http/csrf";
+import { CSRF_HEADER, logInWithCookies, logOutWithCookies } from "../http/csrf";
 import { identifierField, passwordField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
-import { endCookieSession, startCookieSession } from "../sessions/cookie-session";
 import { profileGate } from "./gate";
 
 /** RFC 7235 wants a challenge with every 401; a cookie session has no Bearer scheme to offer. */
@@ -27,21 +25,13 @@ const loginBody = z.object({ username: identifierField, password: passwordField 
 
 export const cookieSessionRoutes = new Hono<AppEnv>()
   .post("/accounts/login/", on, async (c) => {
-    const { username, password } = await readJsonOrForm(c, loginBody);
-    const rt = c.get("rt");
-    const session = await startCookieSession(rt, await authenticate(rt, username, password), "cookie-session");
-    setSessionCookies(c, session);
+    const session = await logInWithCookies(c, await readJsonOrForm(c, loginBody), "cookie-session");
     // The seed lets clients take the CSRF token "from cookie or response header".
     c.header(CSRF_HEADER, session.csrfToken);
-    c.header("Cache-Control", "no-store");
-    const { id, username: name, email } = session.user;
-    return c.json({ message: "Login successful", user: { id, username: name, email } });
+    const { id, username, email } = session.user;
+    return c.json({ message: "Login successful", user: { id, username, email } });
   })
   .post("/accounts/logout/", on, async (c) => {
-    const session = await authenticateSession(c);
-    await requireCsrf(c, session);
-    await endCookieSession(c.get("rt"), session);
-    clearSessionCookies(c);
-    c.header("Cache-Control", "no-store");
+    await logOutWithCookies(c);
     return c.json({ message: "Logout successful" });
   });

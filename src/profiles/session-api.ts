@@ -3,14 +3,12 @@
 // Errors are DRF's: `{ "detail": ... }`, field errors `{ field: [message] }`.
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../accounts/authenticate";
 import { registerUser } from "../accounts/register";
 import type { UserRecord } from "../storage/ports";
 import { invalidFields, readJsonOrForm } from "../http/body";
-import { authenticateSession, clearSessionCookies, CSRF_FAILED, requireCsrf, setSessionCookies } from "../http/csrf";
+import { authenticateSession, CSRF_FAILED, logInWithCookies, logOutWithCookies } from "../http/csrf";
 import { emailField, identifierField, passwordField, usernameField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
-import { endCookieSession, startCookieSession } from "../sessions/cookie-session";
 import { SESSION_CHALLENGE } from "./cookie-session";
 import { drfError, profileGate } from "./gate";
 
@@ -37,18 +35,11 @@ export const sessionApiRoutes = new Hono<AppEnv>()
     return c.json(userView(await registerUser(c.get("rt"), input)), 201);
   })
   .post("/api/login/", on, async (c) => {
-    const { username, password } = await readJsonOrForm(c, loginBody);
-    const rt = c.get("rt");
-    const session = await startCookieSession(rt, await authenticate(rt, username, password), "session-api");
-    setSessionCookies(c, session);
-    c.header("Cache-Control", "no-store");
+    const session = await logInWithCookies(c, await readJsonOrForm(c, loginBody), "session-api");
     return c.json({ message: "Login successful", user: userView(session.user), csrf_token: session.csrfToken });
   })
   .post("/api/logout/", on, async (c) => {
-    const session = await authenticateSession(c);
-    await requireCsrf(c, session);
-    await endCookieSession(c.get("rt"), session);
-    clearSessionCookies(c);
+    await logOutWithCookies(c);
     return c.json({ message: "Logout successful" });
   })
   .get("/api/user/", on, async (c) => {

@@ -4,21 +4,17 @@
 import { jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newWorkDir, PYTHON, run, runCurl, runPython, sendHttp } from "../seeds/run";
-import { startStandInApp, type StandInApp } from "../seeds/stand-in-app";
-import { startWorker, type RunningWorker } from "./worker";
+import { startSeedStack, type StandInApp } from "../seeds/stand-in-app";
 
 // The seed's own "your-secret-key-here" is 20 bytes: under RFC 7518 §3.2's 32, so it is refused.
 const SECRET = "a-seed-002-secret-of-at-least-32-bytes";
-let worker: RunningWorker;
 let app: StandInApp;
+let stack: Awaited<ReturnType<typeof startSeedStack>>;
 beforeAll(async () => {
-  worker = await startWorker({ JWT_ALGORITHM: "HS256", JWT_SECRET_KEY: SECRET });
-  app = await startStandInApp(worker.url);
+  stack = await startSeedStack({ JWT_ALGORITHM: "HS256", JWT_SECRET_KEY: SECRET });
+  ({ app } = stack);
 });
-afterAll(async () => {
-  await app?.stop();
-  await worker?.stop();
-});
+afterAll(() => stack?.stop());
 
 describe("seed 002 with HS256", () => {
   it("registers and logs in with the seed's requests; the token is HS256 with a 3600 s lifetime", async () => {

@@ -10,8 +10,8 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newWorkDir, readCookieJar, runCurl, SEEDS_DIR } from "../seeds/run";
-import { startStandInApp, type StandInApp } from "../seeds/stand-in-app";
-import { freePort, startWorker, type RunningWorker } from "./worker";
+import { startSeedStack, type StandInApp } from "../seeds/stand-in-app";
+import { freePort, type RunningWorker } from "./worker";
 
 // Django's documented getCookie(), which the seed's snippet calls.
 const PAGE = `<!doctype html><title>seed 000</title><script>
@@ -35,11 +35,12 @@ let app: StandInApp;
 let allowed: Awaited<ReturnType<typeof pageServer>>;
 let refused: Awaited<ReturnType<typeof pageServer>>;
 let browser: BrowserContext;
+let stack: Awaited<ReturnType<typeof startSeedStack>>;
 beforeAll(async () => {
   [allowed, refused] = await Promise.all([pageServer(), pageServer()]);
   // Seed 004 registers "password123", which the strict policy refuses as too common.
-  worker = await startWorker({ PASSWORD_POLICY: "basic", ALLOWED_ORIGINS: allowed.origin });
-  app = await startStandInApp(worker.url);
+  stack = await startSeedStack({ PASSWORD_POLICY: "basic", ALLOWED_ORIGINS: allowed.origin });
+  ({ worker, app } = stack);
   browser = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), "edge-auth-chromium-")), {
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -48,8 +49,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await worker?.stop();
+  await stack?.stop();
   for (const page of [allowed, refused]) page?.server.close();
 });
 

@@ -4,19 +4,17 @@ import path from "node:path";
 import { transformSync } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newWorkDir, readCookieJar, run, runCurl, runPython, SEEDS_DIR, seedText, sendHttp } from "../seeds/run";
-import { startStandInApp, type StandInApp } from "../seeds/stand-in-app";
-import { startWorker, type RunningWorker } from "./worker";
+import { startSeedStack, type StandInApp } from "../seeds/stand-in-app";
+import type { RunningWorker } from "./worker";
 
 let worker: RunningWorker;
 let app: StandInApp;
+let stack: Awaited<ReturnType<typeof startSeedStack>>;
 beforeAll(async () => {
-  worker = await startWorker();
-  app = await startStandInApp(worker.url);
+  stack = await startSeedStack();
+  ({ worker, app } = stack);
 });
-afterAll(async () => {
-  await app?.stop();
-  await worker?.stop();
-});
+afterAll(() => stack?.stop());
 
 const json = (body: unknown) => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 /** The account the migrating user already has: the seeds' placeholders name it. */

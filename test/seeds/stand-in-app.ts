@@ -3,7 +3,7 @@
 // not auth endpoints, so this stand-in answers them after asking the worker whether the request's
 // credential is good, and passes every other request through to the worker untouched.
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { freePort } from "../e2e/worker";
+import { freePort, startWorker, type RunningWorker } from "../e2e/worker";
 
 /** App endpoint → the worker route that authenticates its credential in the same dialect. */
 const APP_ENDPOINTS: Record<string, string> = { "/api/endpoint": "/api/user/", "/api/search": "/api/auth/me", "/api/v1/runs": "/api/v1/auth/me" };
@@ -56,4 +56,14 @@ export async function startStandInApp(workerUrl: string): Promise<StandInApp> {
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${port}`, calls, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A worker started as `npm start` does, with the stand-in app in front of it. */
+export async function startSeedStack(vars: Record<string, string> = {}): Promise<{ worker: RunningWorker; app: StandInApp; stop(): Promise<void> }> {
+  const worker = await startWorker(vars);
+  const app = await startStandInApp(worker.url).catch(async (error) => {
+    await worker.stop();
+    throw error;
+  });
+  return { worker, app, stop: async () => (await app.stop(), await worker.stop()) };
 }
