@@ -25,7 +25,7 @@ export function createApp(options: RuntimeOptions = {}) {
 
   app.route("/", wellKnownRoutes);
   app.route("/auth", authRoutes);
-  // Each profile route checks PROFILES itself (config is per request) and sets its error dialect.
+  // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
   for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);
 
   // Every registered path, so an unknown method on a known path is 405 rather than 404.

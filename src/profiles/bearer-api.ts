@@ -37,10 +37,11 @@ const loginBody = z.object({ username: identifierField, password: passwordField 
 const userView = ({ id, username, email }: UserRecord) => ({ user_id: id, username, email });
 
 export const bearerApiRoutes = new Hono<AppEnv>()
-  .post("/api/auth/register", on, async (c) => {
+  .use("/api/auth/*", on)
+  .post("/api/auth/register", async (c) => {
     return c.json(userView(await registerUser(c.get("rt"), await readJson(c, registerBody))), 201);
   })
-  .post("/api/auth/login", on, async (c) => {
+  .post("/api/auth/login", async (c) => {
     const { username, password } = await readJson(c, loginBody);
     const rt = c.get("rt");
     const user = await authenticate(rt, username, password);
@@ -49,7 +50,7 @@ export const bearerApiRoutes = new Hono<AppEnv>()
     return c.json({ access_token: tokens.access_token, token_type: "bearer", expires_in: tokens.expires_in });
   })
   // Not in the seed: the current user, so an app or gateway can check a token and see the seed's 401s.
-  .get("/api/auth/me", on, async (c) => {
+  .get("/api/auth/me", async (c) => {
     const { user } = await authenticateRequest(c, { cookie: false });
     c.header("Cache-Control", "no-store");
     return c.json(userView(user));

@@ -24,14 +24,15 @@ const on = profileGate("cookie-session", cookieSessionShape);
 const loginBody = z.object({ username: identifierField, password: passwordField });
 
 export const cookieSessionRoutes = new Hono<AppEnv>()
-  .post("/accounts/login/", on, async (c) => {
+  .use("/accounts/*", on)
+  .post("/accounts/login/", async (c) => {
     const session = await logInWithCookies(c, await readJsonOrForm(c, loginBody), "cookie-session");
     // The seed lets clients take the CSRF token "from cookie or response header".
     c.header(CSRF_HEADER, session.csrfToken);
     const { id, username, email } = session.user;
     return c.json({ message: "Login successful", user: { id, username, email } });
   })
-  .post("/accounts/logout/", on, async (c) => {
+  .post("/accounts/logout/", async (c) => {
     await logOutWithCookies(c);
     return c.json({ message: "Logout successful" });
   });

@@ -1,6 +1,7 @@
 // What every profile shares: the gate that answers the native 404 when PROFILES leaves the profile
 // out (config is per request, so every route group is mounted and gated here), and installs the
-// profile's error dialect for the rest of the request.
+// profile's error dialect for the rest of the request. It is middleware on the profile's paths, so
+// it also runs before a 404/405 there: a wrong method gets the profile's dialect, or 404 if off.
 import type { MiddlewareHandler } from "hono";
 import { profileEnabled } from "../config";
 import { AuthError } from "../errors";

@@ -29,20 +29,24 @@ const loginBody = z.object({ username: identifierField, password: passwordField 
 const userView = ({ id, username, email }: UserRecord) => ({ id, username, email });
 
 export const sessionApiRoutes = new Hono<AppEnv>()
-  .post("/api/register/", on, async (c) => {
+  .use("/api/register/", on)
+  .use("/api/login/", on)
+  .use("/api/logout/", on)
+  .use("/api/user/", on)
+  .post("/api/register/", async (c) => {
     const { password2, ...input } = await readJsonOrForm(c, registerBody);
     if (input.password !== password2) throw invalidFields({ password: "Password fields didn't match." });
     return c.json(userView(await registerUser(c.get("rt"), input)), 201);
   })
-  .post("/api/login/", on, async (c) => {
+  .post("/api/login/", async (c) => {
     const session = await logInWithCookies(c, await readJsonOrForm(c, loginBody), "session-api");
     return c.json({ message: "Login successful", user: userView(session.user), csrf_token: session.csrfToken });
   })
-  .post("/api/logout/", on, async (c) => {
+  .post("/api/logout/", async (c) => {
     await logOutWithCookies(c);
     return c.json({ message: "Logout successful" });
   })
-  .get("/api/user/", on, async (c) => {
+  .get("/api/user/", async (c) => {
     const { user } = await authenticateSession(c);
     c.header("Cache-Control", "no-store");
     return c.json(userView(user));

@@ -49,7 +49,8 @@ async function verifyAnyToken(rt: Runtime, token: string): Promise<void> {
 }
 
 export const simpleJwtRoutes = new Hono<AppEnv>()
-  .post("/api/token/", on, async (c) => {
+  .use("/api/token/*", on)
+  .post("/api/token/", async (c) => {
     const { username, password } = await readJsonOrForm(c, loginBody);
     const rt = c.get("rt");
     const { accessTtl, refreshTtl } = rt.config.simpleJwt;
@@ -57,18 +58,18 @@ export const simpleJwtRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ refresh: tokens.refresh_token, access: tokens.access_token });
   })
-  .post("/api/token/refresh/", on, async (c) => {
+  .post("/api/token/refresh/", async (c) => {
     const { refresh } = await readJsonOrForm(c, refreshBody);
     const { tokens } = await refreshSession(c.get("rt"), refresh);
     c.header("Cache-Control", "no-store");
     return c.json({ access: tokens.access_token, refresh: tokens.refresh_token });
   })
-  .post("/api/token/verify/", on, async (c) => {
+  .post("/api/token/verify/", async (c) => {
     const { token } = await readJsonOrForm(c, tokenBody);
     await verifyAnyToken(c.get("rt"), token);
     return c.json({});
   })
-  .post("/api/token/blacklist/", on, async (c) => {
+  .post("/api/token/blacklist/", async (c) => {
     const { refresh } = await readJsonOrForm(c, refreshBody);
     await revokeByRefreshToken(c.get("rt"), refresh);
     return c.json({});

@@ -38,27 +38,28 @@ function answer(c: Context<AppEnv>, { user, tokens }: SessionResult, status: 200
 }
 
 export const v1ApiRoutes = new Hono<AppEnv>()
-  .post("/api/v1/auth/register", on, async (c) => {
+  .use("/api/v1/auth/*", on)
+  .post("/api/v1/auth/register", async (c) => {
     const rt = c.get("rt");
     const user = await registerUser(rt, await readJson(c, registerBody));
     return answer(c, await startSession(rt, user, { clientId: "v1-api" }), 201);
   })
-  .post("/api/v1/auth/login", on, async (c) => {
+  .post("/api/v1/auth/login", async (c) => {
     const { username, password } = await readJson(c, loginBody);
     const rt = c.get("rt");
     return answer(c, await startSession(rt, await authenticate(rt, username, password), { clientId: "v1-api" }), 200);
   })
-  .post("/api/v1/auth/refresh", on, async (c) => {
+  .post("/api/v1/auth/refresh", async (c) => {
     const { refresh_token } = await readJson(c, refreshBody);
     return answer(c, await refreshSession(c.get("rt"), refresh_token), 200);
   })
-  .post("/api/v1/auth/logout", on, async (c) => {
+  .post("/api/v1/auth/logout", async (c) => {
     const { claims } = await authenticateRequest(c, { cookie: false });
     await revokeSession(c.get("rt"), claims.sid, "logout");
     return c.json({ message: "Logged out" });
   })
   // Not in the seed: the current user, so an app can check a token and see the seed's 401.
-  .get("/api/v1/auth/me", on, async (c) => {
+  .get("/api/v1/auth/me", async (c) => {
     const { user } = await authenticateRequest(c, { cookie: false });
     c.header("Cache-Control", "no-store");
     return c.json({ user: userView(user) });

@@ -124,3 +124,17 @@ describe("seed 004: CORS with credentials for ALLOWED_ORIGINS only", () => {
     expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 });
+
+describe("seed 004: paths and methods", () => {
+  it("answers a wrong method in DRF's dialect with Allow, and 404 for every method when the profile is off", async () => {
+    const wrong = await request("/api/login/");
+    expect([wrong.status, await wrong.json(), wrong.headers.get("Allow")]).toEqual([405, { detail: "The GET method is not allowed here." }, "POST"]);
+    const off = envWith({ PROFILES: "cookie-session" });
+    for (const init of [{}, json({})]) {
+      const response = await realApp.request("/api/login/", init, off);
+      expect([response.status, await response.json()]).toEqual([404, { error: "not_found", error_description: "No such endpoint." }]);
+    }
+    const other = await realApp.request("/api/token/", json({}), off);
+    expect(other.status).toBe(404);
+  });
+});
