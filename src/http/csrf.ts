@@ -46,19 +46,25 @@ async function presentedCsrfToken(c: Context<AppEnv>): Promise<string | undefine
 export const CSRF_FAILED = "CSRF verification failed. Request aborted.";
 const refused = (reason: string) => new AuthError("forbidden", CSRF_FAILED, { reason });
 
+function requireAllowedOrigin(c: Context<AppEnv>): void {
+  const origin = c.req.header("Origin");
+  if (origin !== undefined && !isAllowedOrigin(c, origin)) throw refused(`origin ${origin} not allowed`);
+}
+
 /**
  * For every unsafe request authenticated by the session cookie: a browser's Origin must be this
  * service or an allowed origin (a same-site page on another port can read `csrftoken`, so the token
  * alone is not enough), and the presented token must be the session's own.
  */
 export async function requireCsrf(c: Context<AppEnv>, session: CookieSession): Promise<void> {
-  const origin = c.req.header("Origin");
-  if (origin !== undefined && !isAllowedOrigin(c, origin)) throw refused(`origin ${origin} not allowed`);
+  requireAllowedOrigin(c);
   if (!csrfMatches(session, await presentedCsrfToken(c))) throw refused("CSRF token missing or incorrect");
 }
 
 /** Login for the cookie dialects: check the credentials, start a session, set both cookies. */
 export async function logInWithCookies(c: Context<AppEnv>, credentials: { username: string; password: string }, clientId: string): Promise<CookieSession> {
+  // Login CSRF: a foreign page must not log the browser into the attacker's account.
+  requireAllowedOrigin(c);
   const rt = c.get("rt");
   const session = await startCookieSession(rt, await authenticate(rt, credentials.username, credentials.password), clientId);
   setSessionCookies(c, session);

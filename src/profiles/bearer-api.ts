@@ -45,7 +45,9 @@ export const bearerApiRoutes = new Hono<AppEnv>()
     const { username, password } = await readJson(c, loginBody);
     const rt = c.get("rt");
     const user = await authenticate(rt, username, password);
-    const { tokens } = await startSession(rt, user, { clientId: "bearer-api", accessTtl: rt.config.bearerAccessTtl });
+    // No refresh token in this dialect: the session (what logout-all and revocation name) ends with the token.
+    const ttl = rt.config.bearerAccessTtl;
+    const { tokens } = await startSession(rt, user, { clientId: "bearer-api", accessTtl: ttl, idleTtl: ttl });
     c.header("Cache-Control", "no-store");
     return c.json({ access_token: tokens.access_token, token_type: "bearer", expires_in: tokens.expires_in });
   })

@@ -42,6 +42,13 @@ describe("seed 000: POST /accounts/login/", () => {
     expect(setCookieLines(response)).toEqual([]);
   });
 
+  it("refuses a login posted from a foreign page (login CSRF) with 403", async () => {
+    const user = await nativeUser(request);
+    const response = await request("/accounts/login/", form({ username: user.username, password: user.password }, { Origin: "http://evil.example" }));
+    expect([response.status, await response.json()]).toEqual([403, CSRF_REFUSED]);
+    expect(setCookieLines(response)).toEqual([]);
+  });
+
   it("lists missing fields with status 400", async () => {
     const response = await request("/accounts/login/", form({ username: "someone" }));
     expect(response.status).toBe(400);
