@@ -3,6 +3,7 @@
 // rotated, and the family is marked `kind: "cookie"` so it can never be redeemed as a refresh token.
 import { encodeBase64Url, hmac, timingSafeEqualText } from "../crypto/bytes";
 import { AuthError } from "../errors";
+import { logEvent } from "../log";
 import type { Runtime } from "../runtime";
 import type { SessionRecord, UserRecord } from "../storage/ports";
 import { findSession, isCurrentToken, nextDeadline, openSession, revokeSession } from "./sessions";
@@ -58,8 +59,15 @@ export async function resumeCookieSession(rt: Runtime, sessionId: string | undef
   const now = rt.now();
   let current = session;
   if (now - session.lastUsedAt >= SLIDE_EVERY_MS) {
-    current = { ...session, lastUsedAt: now, expiresAt: nextDeadline(rt, session, now) };
-    await rt.stores.sessions.put(current, (current.expiresAt - now) / 1000);
+    const slid = { ...session, lastUsedAt: now, expiresAt: nextDeadline(rt, session, now) };
+    try {
+      await rt.stores.sessions.put(slid, (slid.expiresAt - now) / 1000);
+      current = slid;
+    } catch (error) {
+      // Parallel requests of one page can slide together, and KV refuses a second write to a key
+      // within a second: the session is valid either way, so the request goes on unslid.
+      logEvent("warn", "session_slide_failed", { sid: session.sid, error: error instanceof AuthError ? error.reason : String(error) });
+    }
   }
   return { user, session: current, sessionId, csrfToken: await csrfTokenOf(rt, session.sid) };
 }

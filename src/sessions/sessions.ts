@@ -63,7 +63,7 @@ export async function openSession(rt: Runtime, user: UserRecord, options: Sessio
 }
 
 export async function startSession(rt: Runtime, user: UserRecord, options: SessionOptions = {}): Promise<SessionResult> {
-  const { session, credential } = await openSession(rt, user, { ...options, kind: "tokens" });
+  const { session, credential } = await openSession(rt, user, { ...options, kind: undefined });
   const tokens = await issueTokens(rt, user, session, credential);
   return { user, session, tokens };
 }

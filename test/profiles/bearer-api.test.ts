@@ -46,6 +46,13 @@ describe("seed 002: register and login", () => {
     expect(await (await send("/.well-known/jwks.json")).json()).toEqual({ keys: [] });
   });
 
+  it("fails closed (503, no token) with the seed's own sample secret, which is under 32 bytes", async () => {
+    const env = envWith({ JWT_ALGORITHM: "HS256", JWT_SECRET_KEY: "your-secret-key-here" });
+    const response = await realApp.request("/api/auth/login", json({ username: "user@example.com", password: "secure_password" }), env);
+    expect([response.status, await response.json()]).toEqual([503, { detail: "The service is temporarily unavailable. Try again shortly." }]);
+    expect(response.headers.get("Retry-After")).toBe("5");
+  });
+
   it("answers 401 Incorrect username or password", async () => {
     const user = await nativeUser(request);
     const response = await request("/api/auth/login", json({ username: user.username, password: "wrong password!" }));

@@ -138,3 +138,18 @@ describe("seed 004: paths and methods", () => {
     expect(other.status).toBe(404);
   });
 });
+
+describe("seed 004: a failed sliding write", () => {
+  it("still answers the request when KV refuses the renewal (one write per second per key)", async () => {
+    const { request: send, clock, stores } = memoryApp();
+    const { cookie, user } = await login(send);
+    const put = stores.sessions.put;
+    stores.sessions.put = async () => {
+      throw new Error("KV PUT failed: 429 Too Many Requests");
+    };
+    clock.advance(120);
+    const response = await send("/api/user/", { headers: { Cookie: cookie } });
+    stores.sessions.put = put;
+    expect([response.status, await response.json()]).toEqual([200, { id: user.id, username: user.username, email: user.email }]);
+  });
+});
