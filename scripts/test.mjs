@@ -19,7 +19,12 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETC
 const suites = [
   { name: "workerd", args: ["run"] },
   // python3-jwt + python3-cryptography (only "Recommends" in Debian): PyJWT with RSA/EC/EdDSA.
-  { name: "e2e", args: ["run", "--config", "vitest.e2e.config.ts"], packages: ["python3-jwt", "python3-cryptography"] },
+  // curl, python3-requests, golang-go, chromium: the seeds' own examples (test/seeds/).
+  {
+    name: "e2e",
+    args: ["run", "--config", "vitest.e2e.config.ts"],
+    packages: ["python3-jwt", "python3-cryptography", "curl", "python3-requests", "golang-go", "chromium"],
+  },
   // `npm run bench -- --smoke` (1–2 s phases) and its results.json; the peer and wrk come from apt.
   { name: "bench", args: ["run", "--config", "vitest.bench.config.ts"], packages: ["wrk", "gunicorn", "python3-djangorestframework-simplejwt"] },
 ];
