@@ -38,7 +38,9 @@ export const wellKnownRoutes = new Hono<AppEnv>()
     const rt = c.get("rt");
     if (rt.config.problems.length > 0) throw unavailable(`configuration unusable: ${rt.config.problems.join("; ")}`);
     try {
-      await Promise.all([rt.stores.users.findById("healthz"), rt.stores.sessions.isRevoked("healthz")]);
+      // A fresh id each time: the per-isolate read cache (storage/read-cache.ts) must not answer.
+      const probe = `healthz-${crypto.randomUUID()}`;
+      await Promise.all([rt.stores.users.findById(probe), rt.stores.sessions.isRevoked(probe)]);
     } catch (error) {
       logEvent("error", "healthz_storage_failed", { error: error instanceof Error ? error.message : String(error) });
       throw unavailable("storage check failed");

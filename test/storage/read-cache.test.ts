@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
 import type { UserRecord } from "../../src/storage/ports";
 import { withReadCache } from "../../src/storage/read-cache";
-import { uniqueName } from "../helpers";
+import { realApp, testEnv, uniqueName } from "../helpers";
 
 function newUser(): UserRecord {
   const username = uniqueName("cached");
@@ -56,5 +56,16 @@ describe("read cache", () => {
     expect(await cached.users.findByIdentifier(user.username)).toEqual(user);
     users.rows.get(user.id)!.passwordHash = "pbkdf2_sha256$1000$BBBB$BBBB";
     expect(await cached.users.findByIdentifier(user.username)).toEqual({ ...user, passwordHash: "pbkdf2_sha256$1000$BBBB$BBBB" });
+  });
+});
+
+describe("read cache and /healthz", () => {
+  it("never answers the health check's storage probe: a failing D1 is reported right after a healthy check", async () => {
+    expect((await realApp.request("/healthz", {}, testEnv)).status).toBe(200);
+    const failing = { prepare: () => { throw new Error("D1 is down"); } } as unknown as D1Database;
+    const response = await realApp.request("/healthz", {}, { ...testEnv, DB: failing } as Env);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("5");
+    expect(await response.json()).toEqual({ error: "temporarily_unavailable", error_description: "The service is temporarily unavailable. Try again shortly." });
   });
 });
