@@ -32,13 +32,11 @@ function runWrk(args, env) {
  * @param {Record<string,string>} [phase.env] variables for the Lua script
  */
 export async function runPhase({ url, connections, seconds, cpu, script = "request", env = {} }) {
-  // A refresh chain is per connection, so it needs one thread per connection; otherwise two
-  // threads are enough to keep 50 connections busy on a 2-core machine.
-  const threads = script === "refresh-chain" ? connections : Math.min(connections, 2);
+  const threads = wrkThreads(connections);
   const args = ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--timeout", "10s", "-s", path.join(WRK_DIR, `${script}.lua`), url];
   const groups = Object.entries(cpu).map(([name, pids]) => [name, typeof pids === "function" ? pids() : pids]);
   const before = groups.map(([, pids]) => cpuMs(pids));
-  const result = await runWrk(args, env);
+  const result = await runWrk(args, { ...env, BENCH_THREADS: String(threads) });
   const after = groups.map(([, pids]) => cpuMs(pids));
   const requests = result.requests;
   const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
@@ -57,5 +55,8 @@ export async function runPhase({ url, connections, seconds, cpu, script = "reque
     ...(perRequest.length > 1 ? { cpu_ms_per_request_by_process: Object.fromEntries(perRequest) } : {}),
   };
 }
+
+/** Two threads keep 50 connections busy on a 2-core machine (refresh chains are queued per thread). */
+export const wrkThreads = (connections) => Math.min(connections, 2);
 
 export const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;

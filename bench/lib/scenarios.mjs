@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { request } from "./http.mjs";
-import { runPhase } from "./load.mjs";
+import { runPhase, wrkThreads } from "./load.mjs";
 
 /** How each side spells the same flows (ours: DESIGN.md §7; the peer: seed 001). */
 export const SIDES = {
@@ -66,7 +66,8 @@ export async function runScenarios({ target, side, username, password, durations
       if (scenario.chains) {
         // One fresh refresh chain per connection; the previous phase advanced the old ones.
         const file = path.join(workdir, `tokens-${name}-${label}.txt`);
-        const chains = await freshSessions(target.url, side, credentials, conns);
+        // One chain per connection plus a spare per wrk thread (see wrk/refresh-chain.lua).
+        const chains = await freshSessions(target.url, side, credentials, conns + wrkThreads(conns));
         writeFileSync(file, chains.map((s) => s.refresh).join("\n") + "\n");
         env = { BENCH_TOKENS: file, BENCH_BODY_TEMPLATE: side.refresh.template, BENCH_TOKEN_FIELD: side.refresh.field };
       }

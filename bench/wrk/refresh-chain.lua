@@ -1,27 +1,44 @@
--- Refresh load that follows rotation: every wrk thread drives exactly one connection (-t = -c)
--- and owns one refresh-token chain, so each request presents the token its previous response
--- returned. Replaying one token would measure reuse detection, not refresh.
--- Environment: BENCH_TOKENS (file, one starting token per line, one per thread),
--- BENCH_BODY_TEMPLATE (JSON with %s for the token), BENCH_TOKEN_FIELD (response field to follow).
+-- Refresh load that follows rotation: every request presents a token that no request has
+-- presented before, namely the one a previous response returned. Replaying one token would
+-- measure reuse detection, not refresh.
+-- Each wrk thread owns its share of the chains (BENCH_TOKENS: one starting token per line, one
+-- per connection plus one spare per thread, because wrk calls request() once on the first thread
+-- to validate the script) in a queue: request() takes a token, response() puts back its successor.
+-- A connection has one request in flight, so the queue never runs dry while chains succeed; this
+-- keeps wrk at 2 threads (with one thread per connection, workerd saw connections reset).
+-- Environment: BENCH_THREADS, BENCH_TOKENS, BENCH_BODY_TEMPLATE (JSON with %s for the token),
+-- BENCH_TOKEN_FIELD (the response field carrying the successor).
 dofile(os.getenv("BENCH_WRK_DIR") .. "/summary.lua")
 
-local threads = 0
-local tokens = {}
-for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
-
+local counter = 0
 function setup(thread)
-  threads = threads + 1
-  thread:set("token", tokens[threads])
+  counter = counter + 1
+  thread:set("id", counter)
 end
 
 local template = os.getenv("BENCH_BODY_TEMPLATE")
 local pattern = '"' .. os.getenv("BENCH_TOKEN_FIELD") .. '"%s*:%s*"([^"]+)"'
+local tokens, last = {}, nil
+
+function init(args)
+  local threads, line_number = tonumber(os.getenv("BENCH_THREADS")), 0
+  for line in io.lines(os.getenv("BENCH_TOKENS")) do
+    if line_number % threads == id - 1 then tokens[#tokens + 1] = line end
+    line_number = line_number + 1
+  end
+  last = tokens[1]
+end
 
 function request()
+  -- Only when a chain was broken by an error: its last token again (counted as what it gets).
+  local token = table.remove(tokens, 1) or last
   return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, string.format(template, token))
 end
 
 function response(status, headers, body)
-  local next_token = body:match(pattern)
-  if status == 200 and next_token then token = next_token end
+  local successor = body:match(pattern)
+  if status == 200 and successor then
+    tokens[#tokens + 1] = successor
+    last = successor
+  end
 end
