@@ -14,15 +14,16 @@ export function computeRatios(results) {
     refresh_rps_vs_peer_c50: check(ratio(ours.refresh.c50.rps, peer.refresh.c50.rps), ">= 5", (v) => v >= 5),
     me_rps_vs_peer_c50: check(ratio(ours.me.c50.rps, peer.me.c50.rps), ">= 3", (v) => v >= 3),
     me_cpu_ms_per_request: check(ours.me.c50.cpu_ms_per_request, "<= 0.5", (v) => v <= 0.5),
-    // Against the same hash measured under the same load (floors.kdf_under_load): CPU time per
-    // hash on this 2-vCPU VM rises when the load generator keeps both vCPUs busy.
-    login_cpu_vs_own_kdf_floor: check(ratio(ours.login.c50.cpu_ms_per_request, results.floors.kdf_under_load.c50.cpu_ms_per_request), "<= 1.15", (v) => v <= 1.15),
+    // At 1 connection, against one hash per request measured right before it (floors.kdf_under_load).
+    // Not at 50: a phase's CPU then includes up to 50 logins in flight at its end whose hash is
+    // already done (the hash comes first, the storage calls after) but which wrk does not count.
+    login_cpu_vs_own_kdf_floor: check(ratio(ours.login.c1.cpu_ms_per_request, results.floors.kdf_under_load.c1.cpu_ms_per_request), "<= 1.15", (v) => v <= 1.15),
     errors_in_all_phases: check(phases.reduce((sum, p) => sum + p.errors, 0), "0", (v) => v === 0),
     // Context, no target: what the login ratio is made of.
-    login_cpu_vs_own_kdf_floor_c1: ratio(ours.login.c1.cpu_ms_per_request, results.floors.kdf_under_load.c1.cpu_ms_per_request),
+    login_cpu_vs_own_kdf_floor_c50: ratio(ours.login.c50.cpu_ms_per_request, results.floors.kdf_under_load.c50.cpu_ms_per_request),
     login_cpu_c50_vs_sequential_kdf: ratio(ours.login.c50.cpu_ms_per_request, kdf),
     login_rps_vs_peer_c50: ratio(ours.login.c50.rps, peer.login.c50.rps),
-    login_cpu_vs_peer: ratio(ours.login.c50.cpu_ms_per_request, peer.login.c50.cpu_ms_per_request),
+    login_cpu_vs_peer: ratio(ours.login.c1.cpu_ms_per_request, peer.login.c1.cpu_ms_per_request),
     kdf_cpu_vs_peer_kdf: ratio(kdf, results.sides.peer.kdf_cpu_ms),
     refresh_cpu_vs_peer: ratio(ours.refresh.c50.cpu_ms_per_request, peer.refresh.c50.cpu_ms_per_request),
     me_cpu_vs_peer: ratio(ours.me.c50.cpu_ms_per_request, peer.me.c50.cpu_ms_per_request),

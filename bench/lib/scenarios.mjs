@@ -45,10 +45,11 @@ async function freshSessions(url, side, credentials, count) {
 }
 
 /**
- * Runs every scenario of `side` against `target` ({ url, cpu }): returns
+ * Runs every scenario of `side` against `target` ({ url, cpu }); `beforeLogin(label, connections,
+ * seconds)` runs right before each login phase (the KDF floor, measured next to it in time). Returns
  * { login: { c1, c50 }, refresh: {...}, me: {...}, jwks?: {...} }.
  */
-export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup }) {
+export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup, beforeLogin }) {
   const credentials = JSON.stringify({ username, password });
   const [session] = await freshSessions(target.url, side, credentials, 1);
   const base = { cpu: target.cpu };
@@ -75,6 +76,7 @@ export async function runScenarios({ target, side, username, password, durations
         await runPhase({ ...base, url: scenario.url, env, connections: 2, seconds: warmup }); // JIT warm-up, not recorded
       }
       const seconds = name === "login" ? hashBoundSeconds(durations[label], conns) : durations[label];
+      if (name === "login" && beforeLogin) await beforeLogin(label, conns, seconds);
       results[name][label] = await runPhase({ ...base, url: scenario.url, script: scenario.script, env, connections: conns, seconds });
     }
   }
