@@ -16,7 +16,7 @@ export function createApp(options: RuntimeOptions = {}) {
 
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(async (c, next) => {
-    c.set("rt", await buildRuntime(c.env, options));
+    c.set("rt", await buildRuntime(c.env, options, c.req.header("CF-Connecting-IP") ?? null));
     await next();
   });
   app.use(corsAllowlist);

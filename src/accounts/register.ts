@@ -4,6 +4,7 @@ import { AuthError } from "../errors";
 import { hashPassword } from "../passwords/kdf";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
+import { throttle } from "../throttling/rate-limit";
 import { checkPassword } from "./password-policy";
 import { emailProblem, loginIdentifiers, normaliseUsername, usernameEmailProblem, usernameProblem } from "./identifiers";
 
@@ -27,6 +28,8 @@ function fieldErrors(input: Registration, policy: Runtime["config"]["passwordPol
 
 export async function registerUser(rt: Runtime, input: Registration): Promise<UserRecord> {
   if (rt.config.registration === "closed") throw new AuthError("forbidden", "Registration is closed.");
+  // Before validation and hashing: also caps how fast 409s can be used to probe for accounts.
+  await throttle(rt, "register");
   const fields = fieldErrors(input, rt.config.passwordPolicy);
   if (Object.keys(fields).length > 0) throw new AuthError("invalid_request", "The request has invalid fields.", { fields });
 

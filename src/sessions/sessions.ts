@@ -2,7 +2,9 @@
 // at logout or on reuse. See docs/storage.md for the record and DESIGN.md §5 for the rules.
 import { assertUsable } from "../config";
 import { AuthError } from "../errors";
+import { audit } from "../audit/audit";
 import { logEvent } from "../log";
+import { throttle } from "../throttling/rate-limit";
 import type { Runtime } from "../runtime";
 import type { SessionRecord, UserRecord } from "../storage/ports";
 import {
@@ -52,6 +54,7 @@ export async function revokeSession(rt: Runtime, sid: string, why: string): Prom
 
 export async function refreshSession(rt: Runtime, presented: string): Promise<SessionResult> {
   assertUsable(rt.config);
+  await throttle(rt, "refresh");
   const token = await decodeRefreshToken(rt.refreshKey!, presented);
   if (!token) throw invalidGrant("malformed or forged refresh token");
   const session = await rt.stores.sessions.get(token.sid);
@@ -67,7 +70,7 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
     if (isPredecessor && withinGrace) return answerAgain(rt, session, token);
     if (withinGrace) throw invalidGrant("stale token inside the reuse interval");
     await revokeSession(rt, session.sid, "refresh_reuse_detected");
-    logEvent("warn", "refresh_reuse_detected", { sid: session.sid, userId: session.userId, generation: token.generation });
+    await audit(rt, "refresh_reuse_detected", { userId: session.userId, detail: { sid: session.sid, generation: token.generation } });
     throw invalidGrant("refresh token reuse: family revoked");
   }
   if (token.generation === session.generation && presentedHash !== session.currentHash) throw invalidGrant("hash mismatch");
@@ -111,5 +114,5 @@ async function loadSessionUser(rt: Runtime, session: SessionRecord): Promise<Use
 export async function endAllSessions(rt: Runtime, userId: string, currentSid?: string): Promise<void> {
   await rt.stores.users.bumpTokenVersion(userId, new Date(rt.now()).toISOString());
   if (currentSid) await revokeSession(rt, currentSid, "logout_all");
-  logEvent("info", "logout_all", { userId });
+  await audit(rt, "logout_all", { userId, detail: { sid: currentSid ?? null } });
 }
