@@ -30,9 +30,9 @@ export async function confusedHs256(token: string, secret: Uint8Array): Promise<
 
 /** The public RSA key in the forms a confused verifier might use as an HMAC secret. */
 export async function publicKeyAsSecrets(): Promise<Record<string, Uint8Array>> {
-  const { d, p, q, dp, dq, qi, ...pub } = TEST_KEYS.RS256 as Record<string, string>;
-  const key = await crypto.subtle.importKey("jwk", { ...pub, ext: true }, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["verify"]);
-  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", key));
+  const { d, p, q, dp, dq, qi, ...pub } = TEST_KEYS.RS256 as unknown as Record<string, string>;
+  const key = await crypto.subtle.importKey("jwk", { ...pub, ext: true } as JsonWebKey, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["verify"]);
+  const spki = new Uint8Array((await crypto.subtle.exportKey("spki", key)) as ArrayBuffer);
   const b64 = btoa(String.fromCharCode(...spki)).replace(/(.{64})/g, "$1\n");
   const pem = `-----BEGIN PUBLIC KEY-----\n${b64}\n-----END PUBLIC KEY-----\n`;
   const text = (s: string) => new TextEncoder().encode(s);
