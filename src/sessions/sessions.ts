@@ -1,6 +1,7 @@
 // Sessions are refresh-token families in KV: started at login, rotated on every refresh, revoked
 // at logout or on reuse. See docs/storage.md for the record and DESIGN.md §5 for the rules.
 import { assertUsable } from "../config";
+import { timingSafeEqualText } from "../crypto/bytes";
 import { AuthError } from "../errors";
 import { audit } from "../audit/audit";
 import { logEvent } from "../log";
@@ -66,14 +67,14 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
   const withinGrace = now - session.rotatedAt <= rt.config.reuseInterval * 1000;
   if (token.generation < session.generation) {
     // A token this service issued (its MAC is valid) that was already rotated.
-    const isPredecessor = token.generation === session.generation - 1 && presentedHash === session.previousHash;
+    const isPredecessor = token.generation === session.generation - 1 && session.previousHash !== null && timingSafeEqualText(presentedHash, session.previousHash);
     if (isPredecessor && withinGrace) return answerAgain(rt, session, token);
     if (withinGrace) throw invalidGrant("stale token inside the reuse interval");
     await revokeSession(rt, session.sid, "refresh_reuse_detected");
     await audit(rt, "refresh_reuse_detected", { userId: session.userId, detail: { sid: session.sid, generation: token.generation } });
     throw invalidGrant("refresh token reuse: family revoked");
   }
-  if (token.generation === session.generation && presentedHash !== session.currentHash) throw invalidGrant("hash mismatch");
+  if (token.generation === session.generation && !timingSafeEqualText(presentedHash, session.currentHash)) throw invalidGrant("hash mismatch");
   // generation > session.generation: a successor issued elsewhere that KV has not propagated yet.
   // Its MAC proves this service issued it, so it is honoured rather than mistaken for an attack.
 
