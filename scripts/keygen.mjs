@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// Prints a new private signing JWK for SIGNING_KEYS: `npm run keygen -- ES256`.
+// Prints a JWK set with one new private signing key, ready for SIGNING_KEYS:
+//   node scripts/keygen.mjs [RS256|ES256|EdDSA] | npx wrangler secret put SIGNING_KEYS
+// To rotate, add its key to the existing set's "keys" array, then switch ACTIVE_KID to its kid.
 import { generateSigningKey } from "./keys.mjs";
 
-console.log(JSON.stringify(generateSigningKey(process.argv[2] ?? "RS256")));
+const key = generateSigningKey(process.argv[2] ?? "RS256");
+console.log(JSON.stringify({ keys: [key] }));
+console.error(`kid: ${key.kid}`);

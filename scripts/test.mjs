@@ -8,6 +8,7 @@ import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDebianPackages } from "./system-deps.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const reports = mkdtempSync(path.join(tmpdir(), "edge-auth-test-"));
@@ -16,7 +17,8 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETC
 
 const suites = [
   { name: "workerd", args: ["run"] },
-  { name: "e2e", args: ["run", "--config", "vitest.e2e.config.ts"] },
+  // python3-jwt + python3-cryptography (only "Recommends" in Debian): PyJWT with RSA/EC/EdDSA.
+  { name: "e2e", args: ["run", "--config", "vitest.e2e.config.ts"], packages: ["python3-jwt", "python3-cryptography"] },
 ];
 const only = process.argv.slice(2);
 
@@ -26,6 +28,13 @@ let broken = [];
 for (const suite of suites) {
   if (only.length && !only.includes(suite.name)) continue;
   console.log(`\n=== ${suite.name} tests ===`);
+  try {
+    ensureDebianPackages(suite.packages ?? []);
+  } catch (error) {
+    console.error(error.message);
+    broken.push(`${suite.name} (missing system packages)`);
+    continue;
+  }
   const report = path.join(reports, `${suite.name}.json`);
   const run = spawnSync(vitest, [...suite.args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], { cwd: root, env, stdio: "inherit" });
   try {

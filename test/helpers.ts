@@ -45,6 +45,11 @@ export function memoryApp(clock = new TestClock(), stores?: Partial<Stores>) {
 export async function registerUser(request: (path: string, init?: RequestInit) => Promise<Response> | Response, username = uniqueName()) {
   const response = await request("/auth/register", json({ username, email: `${username}@example.com`, password: STRONG_PASSWORD }));
   if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as { user: { id: string }; access_token: string; refresh_token: string };
+  const body = (await response.json()) as { user: { id: string }; access_token: string; refresh_token: string; refresh_expires_in: number };
   return { username, ...body };
+}
+
+/** Every Set-Cookie header of a response, in order (workers-types lacks getSetCookie's typing). */
+export function setCookies(response: Response): string[] {
+  return (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
 }

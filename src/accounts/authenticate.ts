@@ -1,6 +1,7 @@
 // Credential check. An unknown identifier, a wrong password and a disabled account give the same
 // error after the same work: the password is always verified, against a dummy hash if need be.
 // Throttling and lockout run first (throttling/lockout.ts), so every API shape inherits them.
+import { assertUsable } from "../config";
 import { AuthError } from "../errors";
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from "../passwords/kdf";
 import type { Runtime } from "../runtime";
@@ -12,6 +13,7 @@ import { guardLoginAttempt, recordLoginFailure, recordLoginSuccess } from "../th
 export const INVALID_CREDENTIALS = "The username/email or password is incorrect.";
 
 export async function authenticate(rt: Runtime, identifier: string, password: string): Promise<UserRecord> {
+  assertUsable(rt.config);
   if (passwordTooLong(password)) {
     throw new AuthError("invalid_request", "The request has invalid fields.", { fields: { password: "This password is too long." } });
   }

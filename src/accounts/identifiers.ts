@@ -1,3 +1,5 @@
+import type { LoginIdentifiers } from "../storage/ports";
+
 // Login identifiers: how usernames and emails are validated and normalised for uniqueness.
 // D1's COLLATE NOCASE folds ASCII only, so normalisation happens here (NFKC + lower case).
 
@@ -41,8 +43,6 @@ export function usernameEmailProblem(username: string, email: string | null): st
 }
 
 /** Identifiers under which the account can log in: its username and, if any, its email. */
-export function loginIdentifiers(username: string, email: string | null): string[] {
-  const ids = [normaliseUsername(username)];
-  if (email) ids.push(normaliseEmail(email));
-  return ids;
+export function loginIdentifiers(username: string, email: string | null): LoginIdentifiers {
+  return { username: normaliseUsername(username), email: email ? normaliseEmail(email) : null };
 }

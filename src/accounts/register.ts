@@ -1,5 +1,6 @@
 // Registration: validates identifiers and password policy, hashes, and writes the user and its
 // login identifiers in one transaction. Field messages follow Django's wording.
+import { assertUsable } from "../config";
 import { AuthError } from "../errors";
 import { hashPassword } from "../passwords/kdf";
 import type { Runtime } from "../runtime";
@@ -27,6 +28,9 @@ function fieldErrors(input: Registration, policy: Runtime["config"]["passwordPol
 }
 
 export async function registerUser(rt: Runtime, input: Registration): Promise<UserRecord> {
+  // Refuse before hashing or writing: an account created by a service that cannot issue tokens
+  // would be a half-finished registration.
+  assertUsable(rt.config);
   if (rt.config.registration === "closed") throw new AuthError("forbidden", "Registration is closed.");
   // Before validation and hashing: also caps how fast 409s can be used to probe for accounts.
   await throttle(rt, "register");

@@ -1,7 +1,7 @@
 // UserStore on D1. Uniqueness is enforced by UNIQUE indexes on normalised identifiers; the user
 // row and its identifiers are written in one db.batch(), D1's only transaction.
 import { guardStorage } from "./guard";
-import type { UserRecord, UserStore } from "./ports";
+import { distinctIdentifiers, type UserRecord, type UserStore } from "./ports";
 
 interface UserRow {
   id: string;
@@ -45,15 +45,14 @@ const isUniqueViolation = (error: unknown) => error instanceof Error && /UNIQUE 
 export function d1UserStore(db: D1Database): UserStore {
   return {
     async create(user, identifiers) {
-      const [usernameNormalized, emailNormalized] = identifiers;
       const statements = [
         db
           .prepare(
             `INSERT INTO users (id, username, username_normalized, email, email_normalized, password_hash, roles, is_active, token_version, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .bind(user.id, user.username, usernameNormalized, user.email, user.email ? emailNormalized : null, user.passwordHash, JSON.stringify(user.roles), user.isActive ? 1 : 0, user.tokenVersion, user.createdAt, user.updatedAt),
-        ...[...new Set(identifiers)].map((identifier) => db.prepare("INSERT INTO login_identifiers (identifier, user_id) VALUES (?, ?)").bind(identifier, user.id)),
+          .bind(user.id, user.username, identifiers.username, user.email, identifiers.email, user.passwordHash, JSON.stringify(user.roles), user.isActive ? 1 : 0, user.tokenVersion, user.createdAt, user.updatedAt),
+        ...distinctIdentifiers(identifiers).map((identifier) => db.prepare("INSERT INTO login_identifiers (identifier, user_id) VALUES (?, ?)").bind(identifier, user.id)),
       ];
       return guardStorage("users.create", async () => {
         try {

@@ -1,7 +1,7 @@
 // In-memory twins of the storage ports, for clock-driven and fault-injection tests. They keep the
 // adapters' observable behaviour (held to it by test/storage/contract.ts), including TTL expiry
 // against an injected clock, which real KV TTLs cannot follow.
-import { KV_MIN_TTL, type SessionRecord, type SessionStore, type UserRecord, type UserStore } from "./ports";
+import { distinctIdentifiers, KV_MIN_TTL, type SessionRecord, type SessionStore, type UserRecord, type UserStore } from "./ports";
 
 export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord> } {
   const rows = new Map<string, UserRecord>();
@@ -10,7 +10,7 @@ export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord> }
   return {
     rows,
     async create(user, ids) {
-      const unique = [...new Set(ids)];
+      const unique = distinctIdentifiers(ids);
       if (unique.some((id) => identifiers.has(id))) return "conflict";
       rows.set(user.id, structuredClone(user));
       for (const id of unique) identifiers.set(id, user.id);

@@ -14,9 +14,20 @@ export interface UserRecord {
   lastLoginAt: string | null;
 }
 
+export interface LoginIdentifiers {
+  username: string;
+  email: string | null;
+}
+
+/** A user whose username is its own email has one identifier, not two. */
+export const distinctIdentifiers = ({ username, email }: LoginIdentifiers): string[] => (email && email !== username ? [username, email] : [username]);
+
 export interface UserStore {
-  /** Inserts the user and its identifiers atomically; "conflict" when any identifier is taken. */
-  create(user: UserRecord, identifiers: string[]): Promise<"created" | "conflict">;
+  /**
+   * Inserts the user and its login identifiers (normalised username and email) atomically;
+   * "conflict" when either is taken by any account, as a username or as an email.
+   */
+  create(user: UserRecord, identifiers: LoginIdentifiers): Promise<"created" | "conflict">;
   findByIdentifier(identifier: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
   /** Records a successful login, replacing the hash when it was rehashed with new parameters. */

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { json, memoryApp, realApp, registerUser, testEnv, TestClock, STRONG_PASSWORD } from "../helpers";
+
+type Tokens = { access_token: string; refresh_token: string; refresh_expires_in: number };
+const INVALID_GRANT = { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." };
+
+function harness() {
+  const clock = new TestClock();
+  const h = memoryApp(clock);
+  const refresh = (refresh_token: string) => h.request("/auth/refresh", json({ refresh_token }));
+  const me = (access: string) => h.request("/auth/me", { headers: { Authorization: `Bearer ${access}` } });
+  return { ...h, refresh, me };
+}
+
+describe("refresh rotation (memory twins, controlled clock)", () => {
+  it("gives a retry inside the reuse interval the same successor, without forking the family", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    const a = (await (await h.refresh(first.refresh_token)).json()) as Tokens;
+    h.clock.advance(9);
+    const retry = await h.refresh(first.refresh_token);
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as Tokens).refresh_token).toBe(a.refresh_token);
+    expect((await h.refresh(a.refresh_token)).status).toBe(200);
+  });
+
+  it("revokes the whole family when a rotated token comes back after the reuse interval", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    const second = (await (await h.refresh(first.refresh_token)).json()) as Tokens;
+    h.clock.advance(11);
+    const replay = await h.refresh(first.refresh_token);
+    expect([replay.status, await replay.json()]).toEqual([401, INVALID_GRANT]);
+    // The legitimate holder's newer token and access token are dead too: the family is revoked.
+    expect((await h.refresh(second.refresh_token)).status).toBe(401);
+    expect((await h.me(second.access_token)).status).toBe(401);
+  });
+
+  it("refuses a forged token naming a real session and leaves that session working", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    const [sid] = first.refresh_token.split(".");
+    const forged = `${sid}.0.${"A".repeat(43)}.${"B".repeat(43)}`;
+    h.clock.advance(60);
+    expect([(await h.refresh(forged)).status]).toEqual([401]);
+    expect((await h.me(first.access_token)).status).toBe(200);
+    expect((await h.refresh(first.refresh_token)).status).toBe(200);
+  });
+
+  it("enforces the idle lifetime, sliding with each refresh", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    h.clock.advance(13 * 86_400);
+    const second = (await (await h.refresh(first.refresh_token)).json()) as Tokens;
+    expect(second.refresh_expires_in).toBe(14 * 86_400);
+    h.clock.advance(14 * 86_400 + 1);
+    expect([(await h.refresh(second.refresh_token)).status]).toEqual([401]);
+  });
+
+  it("enforces the absolute lifetime however often the session is refreshed", async () => {
+    const h = harness();
+    let tokens: Tokens = await registerUser(h.request);
+    for (let day = 0; day < 29; day += 1) {
+      h.clock.advance(86_400);
+      tokens = (await (await h.refresh(tokens.refresh_token)).json()) as Tokens;
+    }
+    expect(tokens.refresh_expires_in).toBe(86_400);
+    h.clock.advance(86_400);
+    expect((await h.refresh(tokens.refresh_token)).status).toBe(401);
+  });
+
+  it("expires the access token after JWT_EXPIRATION while the refresh token still works", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    h.clock.advance(301);
+    const me = await h.me(first.access_token);
+    expect(me.status).toBe(401);
+    expect(me.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
+    expect((await h.refresh(first.refresh_token)).status).toBe(200);
+  });
+
+  it("ends every session of the user on logout {all: true}", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    const other = (await (await h.request("/auth/login", json({ username: first.username, password: STRONG_PASSWORD }))).json()) as Tokens;
+    const out = await h.request("/auth/logout", json({ all: true }, { headers: { Authorization: `Bearer ${first.access_token}` } }));
+    expect(out.status).toBe(204);
+    expect((await h.me(other.access_token)).status).toBe(401);
+    expect((await h.refresh(other.refresh_token)).status).toBe(401);
+    expect((await h.request("/auth/login", json({ username: first.username, password: STRONG_PASSWORD }))).status).toBe(200);
+  });
+});
+
+describe("concurrent redemption (real KV)", () => {
+  it("answers 20 parallel redemptions of one token with one successor, which then works", async () => {
+    const request = (path: string, init?: RequestInit) => realApp.request(path, init, testEnv);
+    const first = await registerUser(request);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => request("/auth/refresh", json({ refresh_token: first.refresh_token }))));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const successors = new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as Tokens).refresh_token)));
+    expect(successors.size).toBe(1);
+    const next = await request("/auth/refresh", json({ refresh_token: [...successors][0] }));
+    expect(next.status).toBe(200);
+  });
+});
