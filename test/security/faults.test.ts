@@ -2,7 +2,7 @@
 // adapters, with one port method replaced by one that fails the way a failing binding does.
 // Every failure must answer 503 + Retry-After, with no token and no cookie, and leave D1 and KV
 // as they were, except where a later write of a path fails after an earlier one committed
-// (cross-store writes cannot share a transaction); those cases state exactly what remains.
+// (D1 and KV cannot share a transaction); those cases name exactly what stays changed.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
@@ -30,19 +30,44 @@ function appWithFault(fault: Fault | null, clock: TestClock) {
   return (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": ip } }, testEnv);
 }
 
-/** Everything a flow for this user could have written: D1 rows and KV keys. */
-async function snapshot(username: string, clockMs: number) {
-  const user = await env.DB.prepare("SELECT * FROM users WHERE username_normalized = ?").bind(username.toLowerCase()).first<Record<string, unknown>>();
-  const userId = (user?.id as string | undefined) ?? "none";
-  const identifiers = await env.DB.prepare("SELECT * FROM login_identifiers WHERE user_id = ? ORDER BY identifier").bind(userId).all();
-  const throttle = await env.DB.prepare("SELECT * FROM login_throttle WHERE updated_at = ?").bind(clockMs).all();
-  const audit = await env.DB.prepare("SELECT event, user_id, subject, detail FROM audit_events WHERE user_id = ? OR at = ? ORDER BY id").bind(userId, new Date(clockMs).toISOString()).all();
+/** Everything a flow for these users could have written: D1 rows and KV keys. */
+async function snapshot(usernames: string[], clockMs: number) {
+  const users: Record<string, Record<string, unknown> | null> = {};
+  const ids: string[] = [];
+  const identifiers: Record<string, unknown[]> = {};
+  for (const name of usernames) {
+    const user = await env.DB.prepare("SELECT * FROM users WHERE username_normalized = ?").bind(name.toLowerCase()).first<Record<string, unknown>>();
+    users[name] = user;
+    if (user) ids.push(user.id as string);
+    identifiers[name] = (await env.DB.prepare("SELECT * FROM login_identifiers WHERE user_id = ? ORDER BY identifier").bind(user?.id ?? "none").all()).results;
+  }
+  const throttle = (await env.DB.prepare("SELECT * FROM login_throttle WHERE updated_at = ?").bind(clockMs).all()).results;
+  const audit = (await env.DB.prepare(`SELECT event FROM audit_events WHERE user_id IN (${ids.map(() => "?").join(",") || "NULL"}) OR at = ? ORDER BY id`).bind(...ids, new Date(clockMs).toISOString()).all<{ event: string }>()).results.map((r) => r.event);
   const kv: Record<string, string | null> = {};
   for (const { name } of (await env.AUTH_KV.list()).keys) {
     const value = await env.AUTH_KV.get(name);
-    if (name.startsWith("revoked:") || value?.includes(userId)) kv[name] = value;
+    if (name.startsWith("revoked:") || ids.some((id) => value?.includes(id))) kv[name] = value;
   }
-  return { user, identifiers: identifiers.results, throttle: throttle.results, audit: audit.results, kv };
+  return { users, identifiers, throttle, audit, kv };
+}
+
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+
+/** What a flow changed, named: `<who> created`, `<who>.<column>`, `audit +<event>`, `kv +session`... */
+function changes(before: Snapshot, after: Snapshot, who: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, label] of Object.entries(who)) {
+    const [b, a] = [before.users[name], after.users[name]];
+    if (!b && a) out.push(`${label} created`);
+    else if (b && a) for (const column of Object.keys(a)) if (a[column] !== b[column]) out.push(`${label}.${column}`);
+    if (b && a && JSON.stringify(before.identifiers[name]) !== JSON.stringify(after.identifiers[name])) out.push(`${label} identifiers`);
+  }
+  if (JSON.stringify(before.throttle) !== JSON.stringify(after.throttle)) out.push("login_throttle");
+  for (const event of after.audit.slice(before.audit.length)) out.push(`audit +${event}`);
+  for (const key of Object.keys(after.kv)) if (!(key in before.kv)) out.push(`kv +${key.split(":")[0]}`);
+  for (const key of Object.keys(before.kv)) if (!(key in after.kv)) out.push(`kv -${key.split(":")[0]}`);
+  for (const key of Object.keys(before.kv)) if (key in after.kv && after.kv[key] !== before.kv[key]) out.push(`kv ~${key.split(":")[0]}`);
+  return out;
 }
 
 async function expectUnavailable(response: Response) {
@@ -60,11 +85,12 @@ async function healthyUser(clock: TestClock) {
   return { username, ...((await response.json()) as { access_token: string; refresh_token: string; user: { id: string } }) };
 }
 
-// Each flow runs against a prepared user, with the clock of its own test (so its rows are findable).
-type Flow = (send: ReturnType<typeof appWithFault>, u: Awaited<ReturnType<typeof healthyUser>>) => Promise<Response> | Response;
+// Each flow runs against a prepared user (and a fresh name for registrations), with the clock of
+// its own test (so its rows are findable).
+type Flow = (send: ReturnType<typeof appWithFault>, u: Awaited<ReturnType<typeof healthyUser>>, fresh: string) => Promise<Response> | Response;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const flows: Record<string, Flow> = {
-  register: (send) => send("/auth/register", json({ username: uniqueName("faultreg"), password: STRONG_PASSWORD })),
+  register: (send, _u, fresh) => send("/auth/register", json({ username: fresh, password: STRONG_PASSWORD })),
   "login (right password)": (send, u) => send("/auth/login", json({ username: u.username, password: STRONG_PASSWORD })),
   "login (wrong password)": (send, u) => send("/auth/login", json({ username: u.username, password: "not the password" })),
   refresh: (send, u) => send("/auth/refresh", json({ refresh_token: u.refresh_token })),
@@ -73,51 +99,56 @@ const flows: Record<string, Flow> = {
   "logout all": (send, u) => send("/auth/logout", json({ all: true }, { headers: bearer(u.access_token) })),
 };
 
-// [flow, failing port method, what is left behind when an earlier write of the path committed]
-const cases: [string, Fault, string?][] = [
-  ["register", "users.create"],
-  ["register", "sessions.put", "the account (D1 batch committed before the session write)"],
-  ["login (right password)", "attempts.lockedUntil"],
-  ["login (right password)", "users.findByIdentifier"],
-  ["login (right password)", "users.recordLogin"],
-  ["login (right password)", "attempts.recordSuccess", "users.last_login_at"],
-  ["login (right password)", "sessions.put", "users.last_login_at and the login_success audit row"],
-  ["login (wrong password)", "attempts.recordFailure"],
-  ["refresh", "sessions.get"],
-  ["refresh", "users.findById"],
-  ["refresh", "sessions.put"],
-  ["me", "sessions.isRevoked"],
-  ["me", "users.findById"],
-  ["logout", "sessions.isRevoked"],
-  ["logout", "sessions.revoke"],
-  ["logout all", "users.bumpTokenVersion"],
-  ["logout all", "sessions.revoke", "users.token_version bumped (every session already ended)"],
-  ["logout all", "audit.record", "users.token_version bumped and the session revoked"],
+// [flow, failing port method, what stays changed because an earlier write of the path committed]
+const cases: [string, Fault, string[]][] = [
+  ["register", "users.create", []],
+  ["register", "sessions.put", ["new user created"]], // D1 batch committed before the session write
+  ["login (right password)", "attempts.lockedUntil", []],
+  ["login (right password)", "users.findByIdentifier", []],
+  ["login (right password)", "users.recordLogin", []],
+  ["login (right password)", "attempts.recordSuccess", ["user.last_login_at"]],
+  ["login (right password)", "sessions.put", ["user.last_login_at", "audit +login_success"]],
+  ["login (wrong password)", "attempts.recordFailure", []],
+  ["refresh", "sessions.get", []],
+  ["refresh", "users.findById", []],
+  ["refresh", "sessions.put", []],
+  ["me", "sessions.isRevoked", []],
+  ["me", "users.findById", []],
+  ["logout", "sessions.isRevoked", []],
+  ["logout", "sessions.revoke", []],
+  ["logout all", "users.bumpTokenVersion", []],
+  // token_version is the authoritative part: every session has already ended.
+  ["logout all", "sessions.revoke", ["user.token_version", "user.updated_at"]],
+  ["logout all", "audit.record", ["user.token_version", "user.updated_at", "kv +revoked", "kv -session"]],
 ];
 
 describe("storage faults fail closed", () => {
-  it.each(cases)("%s with %s failing: 503, no token, no cookie", async (flowName, fault, leftBehind) => {
+  it.each(cases)("%s with %s failing: 503, no token, no cookie, changes %j", async (flowName, fault, expectedChanges) => {
     const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
     const u = await healthyUser(clock);
+    const fresh = uniqueName("faultnew");
     clock.advance(1);
-    const before = await snapshot(u.username, clock.ms);
-    await expectUnavailable(await flows[flowName]!(appWithFault(fault, clock), u));
-    const after = await snapshot(u.username, clock.ms);
-    if (!leftBehind) {
-      expect(after).toEqual(before);
-    } else {
-      // The earlier write committed; nothing else did, and no session was handed out.
-      expect(Object.keys(after.kv).filter((k) => !(k in before.kv) && k.startsWith("session:"))).toEqual([]);
-    }
+    const before = await snapshot([u.username, fresh], clock.ms);
+    await expectUnavailable(await flows[flowName]!(appWithFault(fault, clock), u, fresh));
+    const after = await snapshot([u.username, fresh], clock.ms);
+    expect(changes(before, after, { [u.username]: "user", [fresh]: "new user" })).toEqual(expectedChanges);
   });
 
-  it("a failing registration leaves no account and no session behind", async () => {
-    const clock = new TestClock();
-    const username = uniqueName("faultnew");
-    const before = await snapshot(username, clock.ms);
-    await expectUnavailable(await appWithFault("users.create", clock)("/auth/register", json({ username, password: STRONG_PASSWORD })));
-    expect(await snapshot(username, clock.ms)).toEqual(before);
-    expect(before.user).toBeNull();
+  it("the same flows without a fault do change state (so the checks above can fail)", async () => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const u = await healthyUser(clock);
+    const fresh = uniqueName("faultnew");
+    clock.advance(1);
+    const before = await snapshot([u.username, fresh], clock.ms);
+    const send = appWithFault(null, clock);
+    expect((await flows.register!(send, u, fresh)).status).toBe(201);
+    expect((await flows["login (wrong password)"]!(send, u, fresh)).status).toBe(401);
+    expect((await flows["logout all"]!(send, u, fresh)).status).toBe(204);
+    const after = await snapshot([u.username, fresh], clock.ms);
+    expect(changes(before, after, { [u.username]: "user", [fresh]: "new user" }).sort()).toEqual([
+      "audit +login_failure", "audit +logout_all", "kv +revoked", "kv +session", "kv -session",
+      "login_throttle", "new user created", "user.token_version", "user.updated_at",
+    ]);
   });
 
   it("answers 503 when a storage call outlives its deadline", async () => {
