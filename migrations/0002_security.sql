@@ -11,6 +11,9 @@ CREATE TABLE IF NOT EXISTS login_throttle (
   locked_until INTEGER,                         -- epoch ms; NULL while under the threshold
   updated_at INTEGER NOT NULL                   -- epoch ms of the last failure
 );
+-- Each new failure also purges a few rows whose streak is over, so the table holds about one
+-- window's worth of identifiers even when attackers spray made-up ones.
+CREATE INDEX IF NOT EXISTS login_throttle_updated ON login_throttle(updated_at);
 
 -- Security events, append-only. No password, token, secret or cookie value is ever written here.
 CREATE TABLE IF NOT EXISTS audit_events (

@@ -31,6 +31,12 @@ export function d1LoginAttemptStore(db: D1Database): LoginAttemptStore {
       const { threshold, baseLockMs, maxLockMs, windowMs } = policy;
       return guardStorage("attempts.recordFailure", async () => {
         const results = await db.batch<{ failures: number; locked_until: number | null }>([
+          db
+            .prepare(
+              `DELETE FROM login_throttle WHERE rowid IN (SELECT rowid FROM login_throttle
+                 WHERE updated_at <= ?1 - ?2 AND (locked_until IS NULL OR locked_until <= ?1) LIMIT 20)`,
+            )
+            .bind(now, windowMs),
           // Failures older than the window are forgotten: the count restarts at 1.
           db
             .prepare(
@@ -57,7 +63,7 @@ export function d1LoginAttemptStore(db: D1Database): LoginAttemptStore {
             )
             .bind(events.lockout.at, events.lockout.event, events.lockout.userId, events.lockout.subject, events.lockout.ip, subject, threshold),
         ]);
-        const row = results[1]?.results[0];
+        const row = results[2]?.results[0];
         return { failures: row?.failures ?? 1, lockedUntil: row?.locked_until ?? null };
       });
     },

@@ -26,6 +26,7 @@ export function memoryLoginAttemptStore(audit = memoryAuditStore()): LoginAttemp
       return until !== null && until > now ? until : null;
     },
     async recordFailure(subject, now, policy, events) {
+      for (const [key, row] of rows) if (row.updatedAt <= now - policy.windowMs && (row.lockedUntil ?? 0) <= now) rows.delete(key);
       const previous = rows.get(subject);
       const failures = previous && previous.updatedAt > now - policy.windowMs ? previous.failures + 1 : 1;
       const lockedUntil = lockAfter(failures, now, policy);

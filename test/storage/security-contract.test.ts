@@ -55,4 +55,23 @@ describe("LoginAttemptStore contract: D1 adapter and memory twin", () => {
     expect(fromD1).toEqual(memoryAudit.events);
     expect(fromD1.map((e) => e.event)).toEqual([...Array(5).fill("login_failure"), "lockout", "login_success", "logout_all"]);
   });
+
+  it("purge finished streaks of other identifiers when a new failure is counted", async () => {
+    const [stale, locked, fresh] = [subject(), subject(), subject()];
+    const d1 = d1LoginAttemptStore(env.DB);
+    const memory = memoryLoginAttemptStore();
+    const events = (s: string) => ({ failure: event("login_failure", s), lockout: event("lockout", s) });
+    const longLock = { ...LOCKOUT, baseLockMs: LOCKOUT.windowMs * 2, maxLockMs: LOCKOUT.windowMs * 2 };
+    const d1Subjects = async () =>
+      (await env.DB.prepare("SELECT subject FROM login_throttle WHERE subject IN (?, ?, ?)").bind(stale, locked, fresh).all<{ subject: string }>()).results.map((r) => r.subject).sort();
+    for (const store of [d1, memory]) {
+      await store.recordFailure(stale, 0, LOCKOUT, events(stale));
+      for (let i = 0; i < 5; i++) await store.recordFailure(locked, 0, longLock, events(locked)); // locked beyond the window
+    }
+    expect(await d1Subjects()).toEqual([stale, locked].sort());
+    for (const store of [d1, memory]) await store.recordFailure(fresh, LOCKOUT.windowMs + 1, LOCKOUT, events(fresh));
+    // The finished streak is gone; the one still locked stays.
+    expect(await d1Subjects()).toEqual([locked, fresh].sort());
+    expect([...memory.rows.keys()].sort()).toEqual([locked, fresh].sort());
+  });
 });
