@@ -6,7 +6,7 @@ import { memoryAuditStore, memoryLoginAttemptStore } from "../../src/storage/mem
 import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
 import { guardStorage } from "../../src/storage/guard";
 import { envWith, json, TestClock, testEnv, uniqueName } from "../helpers";
-import { TEST_KEYS } from "./forge";
+
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -26,7 +26,7 @@ describe("log lines carry no secrets", () => {
     const password = "Secret-Passw0rd-" + crypto.randomUUID().slice(0, 8);
     const wrongPassword = "Wrong-Passw0rd-" + crypto.randomUUID().slice(0, 8);
     const username = uniqueName("logscan");
-    const secrets = [password, wrongPassword, pepper, testEnv.REFRESH_TOKEN_SECRET, (TEST_KEYS.RS256 as { d: string }).d];
+    const secrets = [password, wrongPassword, pepper, testEnv.REFRESH_TOKEN_SECRET, (JSON.parse(testEnv.TEST_KEYS).RS256 as { d: string }).d];
 
     const registered = (await (await send("/auth/register", json({ username, password }))).json()) as { access_token: string; refresh_token: string };
     for (let i = 0; i < 6; i++) await send("/auth/login", json({ username, password: wrongPassword })); // failures, lockout, 429

@@ -1,5 +1,6 @@
-// Security regression suite, refresh tokens and credentials: replay and family revocation,
-// forged tokens naming real sessions, concurrent redemptions, and account enumeration.
+// Security regression suite in workerd, where the clock and the KDF can be watched: refresh replay
+// after the reuse interval, and enumeration with evidence of hashing work. The clock-free classes
+// (forged refresh tokens, 50 concurrent redemptions, ...) run over HTTP in test/e2e/attacks.test.ts.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { memoryAuditStore, memoryLoginAttemptStore } from "../../src/storage/memory-security";
@@ -29,35 +30,6 @@ describe("attack: refresh token replay", () => {
     await expectInvalidGrant(await refresh(second.refresh_token, send));
     expect((await send("/auth/me", { headers: { Authorization: `Bearer ${second.access_token}` } })).status).toBe(401);
     expect(audit.events.map((e) => [e.event, e.userId])).toContainEqual(["refresh_reuse_detected", first.user.id]);
-  });
-});
-
-describe("attack: forged refresh token naming a real session", () => {
-  it.each([
-    ["another secret and MAC", (sid: string, gen: string, secret: string, mac: string) => `${sid}.${gen}.${"A".repeat(43)}.${mac}`],
-    ["a later generation", (sid: string, _gen: string, secret: string, mac: string) => `${sid}.7.${secret}.${mac}`],
-    ["an earlier generation (would look like reuse)", (sid: string, _gen: string, secret: string, mac: string) => `${sid}.0.${secret}.${mac}`],
-    ["a MAC of zeros", (sid: string, gen: string, secret: string) => `${sid}.${gen}.${secret}.${"A".repeat(43)}`],
-  ])("refuses %s and leaves the session working", async (_, forge) => {
-    const first = await registerUser(request);
-    const rotated = (await (await refresh(first.refresh_token)).json()) as { refresh_token: string };
-    const [sid, gen, secret, mac] = rotated.refresh_token.split(".") as [string, string, string, string];
-    await expectInvalidGrant(await refresh(forge(sid, gen, secret, mac)));
-    const still = await refresh(rotated.refresh_token);
-    expect(still.status).toBe(200);
-  });
-});
-
-describe("attack: concurrent redemptions", () => {
-  it("answers 50 parallel redemptions of one token with one successor and keeps the session", async () => {
-    const { refresh_token } = await registerUser(request);
-    const responses = await Promise.all(Array.from({ length: 50 }, () => refresh(refresh_token)));
-    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
-    const successors = new Set(await Promise.all(responses.map(async (r) => ((await r.json()) as { refresh_token: string }).refresh_token)));
-    expect(successors.size).toBe(1);
-    const [successor] = [...successors] as [string];
-    expect(successor.split(".")[1]).toBe("1");
-    expect((await refresh(successor)).status).toBe(200);
   });
 });
 
