@@ -1,5 +1,5 @@
 // Bounded load/soak on loopback: virtual clients run a mixed login / me / refresh / logout
-// workload against the real worker for a fixed time (SOAK_SECONDS, default 20; SOAK_CLIENTS,
+// workload, with password guessing against other accounts mixed in, against the real worker for a fixed time (SOAK_SECONDS, default 20; SOAK_CLIENTS,
 // default 4; SOAK_USERS, default 40). It reports requests and answers by status, then checks that
 // every session created is either live (me and refresh work) or revoked (both refused).
 // The bar: zero 5xx and zero sessions in any other state.
@@ -11,7 +11,7 @@ const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 4);
 const USERS = Number(process.env.SOAK_USERS ?? 40);
 const PASSWORD = "correct horse battery staple";
 
-type Action = "login" | "me" | "refresh" | "logout";
+type Action = "login" | "me" | "refresh" | "logout" | "guess";
 interface Session { owner: number; ip: string; access: string; refresh: string; state: "live" | "revoked" }
 
 let worker: RunningWorker;
@@ -24,6 +24,7 @@ beforeAll(async () => {
     if (response.status !== 201) throw new Error(`register ${response.status}`);
     users.push(user);
   }
+  for (const username of TARGETS.slice(0, 2)) expect((await call("198.51.100.251", "POST", "/auth/register", { username, password: PASSWORD })).status).toBe(201);
 });
 afterAll(async () => worker?.stop());
 
@@ -38,7 +39,10 @@ function call(ip: string, method: string, path: string, body?: unknown, token?: 
 const counts = new Map<string, number>();
 const count = (action: Action | "check", status: number) => counts.set(`${action} ${status}`, (counts.get(`${action} ${status}`) ?? 0) + 1);
 const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
-const WEIGHTS: [Action, number][] = [["login", 2], ["me", 5], ["refresh", 3], ["logout", 1]];
+const WEIGHTS: [Action, number][] = [["login", 2], ["me", 5], ["refresh", 3], ["logout", 1], ["guess", 1]];
+// Guessing targets two real accounts no virtual client logs into (so lockout never refuses the
+// workload's users) and one identifier with no account.
+const TARGETS = [`victima${crypto.randomUUID().slice(0, 6)}`, `victimb${crypto.randomUUID().slice(0, 6)}`, "nosuchuser"];
 function nextAction(): Action {
   let r = Math.random() * WEIGHTS.reduce((a, [, w]) => a + w, 0);
   for (const [action, weight] of WEIGHTS) if ((r -= weight) < 0) return action;
@@ -59,6 +63,12 @@ async function client(id: number, deadline: number, sessions: Session[]) {
         const body = (await response.json()) as { access_token: string; refresh_token: string };
         sessions.push({ owner: id, ip: user.ip, access: body.access_token, refresh: body.refresh_token, state: "live" });
       } else await response.body?.cancel();
+      continue;
+    }
+    if (action === "guess") {
+      const response = await call(`192.0.2.${id}`, "POST", "/auth/login", { username: pick(TARGETS), password: `guess-${Math.random()}` });
+      count(action, response.status);
+      await response.body?.cancel();
       continue;
     }
     const session = pick(live);
@@ -109,6 +119,7 @@ it(`holds a ${SECONDS}s mixed workload with zero 5xx and every session live or r
     ].join("\n"),
   );
   expect(serverErrors).toBe(0);
+  expect([...counts.keys()].filter((k) => k.startsWith("guess") && !["guess 401", "guess 429"].includes(k))).toEqual([]);
   expect(inconsistent).toBe(0);
   expect(sessions.length).toBeGreaterThan(0);
 });
