@@ -18,7 +18,12 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETC
 const suites = [
   { name: "workerd", args: ["run"] },
   // python3-jwt + python3-cryptography (only "Recommends" in Debian): PyJWT with RSA/EC/EdDSA.
-  { name: "e2e", args: ["run", "--config", "vitest.e2e.config.ts"], packages: ["python3-jwt", "python3-cryptography"] },
+  // curl, python3-requests, golang-go, chromium: the seeds' own examples (test/seeds/).
+  {
+    name: "e2e",
+    args: ["run", "--config", "vitest.e2e.config.ts"],
+    packages: ["python3-jwt", "python3-cryptography", "curl", "python3-requests", "golang-go", "chromium"],
+  },
 ];
 const only = process.argv.slice(2);
 

@@ -7,6 +7,7 @@ import { limitBody } from "./http/body";
 import { corsAllowlist } from "./http/cors";
 import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
+import { bearerApiRoutes, cookieSessionRoutes, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
 import { authRoutes } from "./routes/auth";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
@@ -24,6 +25,8 @@ export function createApp(options: RuntimeOptions = {}) {
 
   app.route("/", wellKnownRoutes);
   app.route("/auth", authRoutes);
+  // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
+  for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);
 
   // Every registered path, so an unknown method on a known path is 405 rather than 404.
   const methodsByPath = new Map<string, Set<string>>();

@@ -15,6 +15,11 @@ export interface Config {
   algorithm: SigningAlgorithm;
   accessTtl: number;
   refreshIdleTtl: number;
+  /** Cookie sessions (seeds 000, 004): idle lifetime, slid forward as the session is used. */
+  sessionIdleTtl: number;
+  /** Per-profile token lifetimes where a seed documents its own defaults (DESIGN.md §8). */
+  simpleJwt: { accessTtl: number; refreshTtl: number };
+  bearerAccessTtl: number;
   sessionMaxAge: number;
   reuseInterval: number;
   allowedOrigins: string[];
@@ -104,8 +109,16 @@ export function readConfig(env: RawEnv): Config {
     issuer,
     audience,
     algorithm,
+    // JWT_EXPIRATION is seed 002's variable: unset, the native API keeps 5 minutes and profile 002
+    // its documented 3600 s; set, it applies to both.
     accessTtl: seconds(env, "JWT_EXPIRATION", 300, problems),
+    bearerAccessTtl: seconds(env, "JWT_EXPIRATION", 3600, problems),
     refreshIdleTtl: seconds(env, "REFRESH_TOKEN_EXPIRATION", 14 * 86_400, problems),
+    sessionIdleTtl: seconds(env, "SESSION_IDLE_TIMEOUT", 14 * 86_400, problems),
+    simpleJwt: {
+      accessTtl: seconds(env, "SIMPLEJWT_ACCESS_TOKEN_LIFETIME", 300, problems),
+      refreshTtl: seconds(env, "SIMPLEJWT_REFRESH_TOKEN_LIFETIME", 86_400, problems),
+    },
     sessionMaxAge: seconds(env, "SESSION_MAX_AGE", 30 * 86_400, problems),
     reuseInterval: seconds(env, "REFRESH_REUSE_INTERVAL", 10, problems),
     allowedOrigins: (text(env, "ALLOWED_ORIGINS") ?? "").split(",").map((o) => o.trim()).filter(Boolean),
@@ -126,6 +139,11 @@ export function assertUsable(config: Config): void {
   if (config.problems.length > 0) {
     throw unavailable(`configuration unusable: ${config.problems.join("; ")}`);
   }
+}
+
+/** The longest access-token lifetime any API shape issues: revocation markers must outlive it. */
+export function longestAccessTtl(config: Config): number {
+  return Math.max(config.accessTtl, config.bearerAccessTtl, config.simpleJwt.accessTtl);
 }
 
 export function profileEnabled(config: Config, name: string): boolean {

@@ -13,7 +13,8 @@ export interface IssuedTokens {
 
 export async function issueTokens(rt: Runtime, user: UserRecord, session: SessionRecord, refreshToken: string): Promise<IssuedTokens> {
   const now = rt.now();
-  const { issuer, audience, accessTtl } = rt.config;
+  const { issuer, audience } = rt.config;
+  const accessTtl = session.accessTtl ?? rt.config.accessTtl;
   const access = await signAccessToken(
     rt.keys!,
     { issuer, audience, accessTtl },

@@ -1,7 +1,6 @@
 // Sessions are refresh-token families in KV: started at login, rotated on every refresh, revoked
 // at logout or on reuse. See docs/storage.md for the record and DESIGN.md §5 for the rules.
-import { assertUsable } from "../config";
-import { timingSafeEqualText } from "../crypto/bytes";
+import { assertUsable, longestAccessTtl } from "../config";
 import { AuthError } from "../errors";
 import { audit } from "../audit/audit";
 import { logEvent } from "../log";
@@ -11,6 +10,7 @@ import type { SessionRecord, UserRecord } from "../storage/ports";
 import {
   decodeRefreshToken, encodeRefreshToken, hashRefreshSecret, newRefreshSecret, newSessionId, successorOf, type RefreshToken,
 } from "../tokens/refresh-token";
+import { timingSafeEqualText } from "../crypto/bytes";
 import { issueTokens, type IssuedTokens } from "./issue-tokens";
 
 export const INVALID_GRANT = "The refresh token is invalid, expired or revoked.";
@@ -24,14 +24,30 @@ export interface SessionResult {
 
 const secondsUntil = (rt: Runtime, at: number) => (at - rt.now()) / 1000;
 
-export async function startSession(rt: Runtime, user: UserRecord, clientId = "edge-auth"): Promise<SessionResult> {
+export interface SessionOptions {
+  /** Which API shape started the session (the access token's client_id). */
+  clientId?: string;
+  /** Access-token lifetime in seconds; default JWT_EXPIRATION. */
+  accessTtl?: number;
+  /** Idle lifetime in seconds, slid forward on every use; default REFRESH_TOKEN_EXPIRATION. */
+  idleTtl?: number;
+  kind?: SessionRecord["kind"];
+}
+
+/** The earlier of the idle deadline from `now` and the absolute deadline (SESSION_MAX_AGE). */
+export function nextDeadline(rt: Runtime, session: Pick<SessionRecord, "createdAt" | "idleTtl">, now: number): number {
+  return Math.min(now + (session.idleTtl ?? rt.config.refreshIdleTtl) * 1000, session.createdAt + rt.config.sessionMaxAge * 1000);
+}
+
+/** Creates and stores a new family; the returned credential is its generation-0 refresh token. */
+export async function openSession(rt: Runtime, user: UserRecord, options: SessionOptions = {}): Promise<{ session: SessionRecord; credential: string }> {
   assertUsable(rt.config);
   const now = rt.now();
   const token: RefreshToken = { sid: newSessionId(), generation: 0, secret: newRefreshSecret() };
   const session: SessionRecord = {
     sid: token.sid,
     userId: user.id,
-    clientId,
+    clientId: options.clientId ?? "edge-auth",
     tokenVersion: user.tokenVersion,
     generation: 0,
     currentHash: await hashRefreshSecret(token.secret),
@@ -39,29 +55,59 @@ export async function startSession(rt: Runtime, user: UserRecord, clientId = "ed
     rotatedAt: now,
     createdAt: now,
     lastUsedAt: now,
-    expiresAt: Math.min(now + rt.config.refreshIdleTtl * 1000, now + rt.config.sessionMaxAge * 1000),
+    expiresAt: nextDeadline(rt, { createdAt: now, idleTtl: options.idleTtl }, now),
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.idleTtl ? { idleTtl: options.idleTtl } : {}),
+    ...(options.accessTtl ? { accessTtl: options.accessTtl } : {}),
   };
   await rt.stores.sessions.put(session, secondsUntil(rt, session.expiresAt));
-  const tokens = await issueTokens(rt, user, session, await encodeRefreshToken(rt.refreshKey!, token));
+  return { session, credential: await encodeRefreshToken(rt.refreshKey!, token) };
+}
+
+export async function startSession(rt: Runtime, user: UserRecord, options: SessionOptions = {}): Promise<SessionResult> {
+  const { session, credential } = await openSession(rt, user, { ...options, kind: undefined });
+  const tokens = await issueTokens(rt, user, session, credential);
   return { user, session, tokens };
 }
 
 /** Revokes a family: the refresh token stops working and so do access tokens that name its sid. */
 export async function revokeSession(rt: Runtime, sid: string, why: string): Promise<void> {
-  // The marker must outlive every access token of the session, and KV rejects TTLs under 60 s.
-  await rt.stores.sessions.revoke(sid, rt.config.accessTtl);
+  // The marker must outlive every access token of the session, whichever API shape issued it
+  // (profiles have their own lifetimes); the adapter clamps to KV's 60 s minimum.
+  await rt.stores.sessions.revoke(sid, longestAccessTtl(rt.config));
   logEvent("info", "session_revoked", { sid, why });
 }
 
-export async function refreshSession(rt: Runtime, presented: string): Promise<SessionResult> {
+/** Authenticates a presented credential (MAC first) and loads its live family. */
+export async function findSession(rt: Runtime, presented: string): Promise<{ token: RefreshToken; session: SessionRecord }> {
   assertUsable(rt.config);
-  await throttle(rt, "refresh");
   const token = await decodeRefreshToken(rt.refreshKey!, presented);
   if (!token) throw invalidGrant("malformed or forged refresh token");
   const session = await rt.stores.sessions.get(token.sid);
-  const now = rt.now();
   if (!session) throw invalidGrant("no such session");
-  if (now >= session.expiresAt) throw invalidGrant("session expired");
+  if (rt.now() >= session.expiresAt) throw invalidGrant("session expired");
+  return { token, session };
+}
+
+/** True when the token is the family's current one (not a rotated predecessor). */
+export async function isCurrentToken(session: SessionRecord, token: RefreshToken): Promise<boolean> {
+  return token.generation === session.generation && timingSafeEqualText(await hashRefreshSecret(token.secret), session.currentHash);
+}
+
+/** Revokes the family a current refresh token belongs to (RFC 7009-style logout by refresh token). */
+export async function revokeByRefreshToken(rt: Runtime, presented: string): Promise<void> {
+  const { token, session } = await findSession(rt, presented);
+  if (session.kind === "cookie" || !(await isCurrentToken(session, token))) throw invalidGrant("not the current token of a token family");
+  await revokeSession(rt, session.sid, "refresh_token_revoked");
+}
+
+export async function refreshSession(rt: Runtime, presented: string): Promise<SessionResult> {
+  // Here, not in findSession: that one also authenticates every cookie-session request.
+  await throttle(rt, "refresh");
+  const { token, session } = await findSession(rt, presented);
+  const now = rt.now();
+  // A browser session's id is not a refresh token: redeeming it would fork the cookie session.
+  if (session.kind === "cookie") throw invalidGrant("cookie session presented as a refresh token");
 
   const presentedHash = await hashRefreshSecret(token.secret);
   const withinGrace = now - session.rotatedAt <= rt.config.reuseInterval * 1000;
@@ -87,7 +133,7 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
     previousHash: presentedHash,
     rotatedAt: now,
     lastUsedAt: now,
-    expiresAt: Math.min(now + rt.config.refreshIdleTtl * 1000, session.createdAt + rt.config.sessionMaxAge * 1000),
+    expiresAt: nextDeadline(rt, session, now),
   };
   await rt.stores.sessions.put(rotated, secondsUntil(rt, rotated.expiresAt));
   const tokens = await issueTokens(rt, user, rotated, await encodeRefreshToken(rt.refreshKey!, next));

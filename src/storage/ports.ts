@@ -52,6 +52,12 @@ export interface SessionRecord {
   lastUsedAt: number;
   /** The earlier of the idle and the absolute deadline. */
   expiresAt: number;
+  /** "cookie": a browser session (sessionid cookie), never redeemable as a refresh token. */
+  kind?: "tokens" | "cookie";
+  /** Idle lifetime in seconds when it differs from REFRESH_TOKEN_EXPIRATION (per profile). */
+  idleTtl?: number;
+  /** Access-token lifetime in seconds when it differs from JWT_EXPIRATION (per profile). */
+  accessTtl?: number;
 }
 
 export interface SessionStore {

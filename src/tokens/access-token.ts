@@ -74,7 +74,8 @@ export async function verifyAccessToken(keys: KeyRing, settings: TokenSettings, 
   }
   if (typeof payload.sid !== "string" || typeof payload.ver !== "number") throw invalid("missing sid or ver claim");
   // jose checks iat only against maxTokenAge: refuse tokens minted in the future (beyond clock
-  // skew between locations) or living longer than this service ever issues, whoever signed them.
+  // skew between locations) or living longer than this service ever issues (settings.accessTtl is
+  // the longest lifetime of any API shape when verifying), whoever signed them.
   if (payload.iat! > nowSeconds + MAX_CLOCK_SKEW_SECONDS || payload.exp! - payload.iat! > settings.accessTtl) throw invalid("iat in the future or lifetime too long");
   return payload as unknown as VerifiedAccessToken;
 }

@@ -1,0 +1,82 @@
+// Cookie sessions (Django-style `sessionid` + CSRF token, seeds 000 and 004) on the same session
+// families as token logins: the session id is a family's MAC'd generation-0 credential, never
+// rotated, and the family is marked `kind: "cookie"` so it can never be redeemed as a refresh token.
+import { encodeBase64Url, hmac, timingSafeEqualText } from "../crypto/bytes";
+import { AuthError } from "../errors";
+import { logEvent } from "../log";
+import type { Runtime } from "../runtime";
+import type { SessionRecord, UserRecord } from "../storage/ports";
+import { findSession, isCurrentToken, nextDeadline, openSession, revokeSession } from "./sessions";
+
+export interface CookieSession {
+  user: UserRecord;
+  session: SessionRecord;
+  /** The `sessionid` cookie value. */
+  sessionId: string;
+  /** Bound to this session: HMAC of its id under REFRESH_TOKEN_SECRET, so nothing extra is stored. */
+  csrfToken: string;
+}
+
+/** KV allows one write per second per key; sliding the idle deadline once a minute is plenty. */
+export const SLIDE_EVERY_MS = 60_000;
+
+const noSession = (reason: string, presented: boolean) =>
+  new AuthError("invalid_token", "Authentication credentials were not provided or the session has expired.", {
+    reason,
+    tokenPresented: presented,
+    variant: presented ? "expired" : "missing",
+  });
+
+export async function csrfTokenOf(rt: Runtime, sid: string): Promise<string> {
+  return encodeBase64Url(await hmac(rt.refreshKey!, `csrf|${sid}`));
+}
+
+export async function startCookieSession(rt: Runtime, user: UserRecord, clientId: string): Promise<CookieSession> {
+  const { session, credential } = await openSession(rt, user, { clientId, kind: "cookie", idleTtl: rt.config.sessionIdleTtl });
+  return { user, session, sessionId: credential, csrfToken: await csrfTokenOf(rt, session.sid) };
+}
+
+/**
+ * Loads the session a `sessionid` names: the MAC, the family, the user's token_version and the
+ * idle deadline are all checked, and the deadline slides forward at most once a minute.
+ */
+export async function resumeCookieSession(rt: Runtime, sessionId: string | undefined): Promise<CookieSession> {
+  if (!sessionId) throw noSession("no session cookie", false);
+  let found: Awaited<ReturnType<typeof findSession>>;
+  try {
+    found = await findSession(rt, sessionId);
+  } catch (error) {
+    if (error instanceof AuthError && error.code === "invalid_grant") throw noSession(error.reason ?? "invalid session", true);
+    throw error;
+  }
+  const { token, session } = found;
+  if (session.kind !== "cookie" || !(await isCurrentToken(session, token))) throw noSession("not a cookie session", true);
+  const user = await rt.stores.users.findById(session.userId);
+  if (!user || !user.isActive || user.tokenVersion !== session.tokenVersion) {
+    await revokeSession(rt, session.sid, "user disabled or token_version changed");
+    throw noSession("user gone, disabled or logged out everywhere", true);
+  }
+  const now = rt.now();
+  let current = session;
+  if (now - session.lastUsedAt >= SLIDE_EVERY_MS) {
+    const slid = { ...session, lastUsedAt: now, expiresAt: nextDeadline(rt, session, now) };
+    try {
+      await rt.stores.sessions.put(slid, (slid.expiresAt - now) / 1000);
+      current = slid;
+    } catch (error) {
+      // Parallel requests of one page can slide together, and KV refuses a second write to a key
+      // within a second: the session is valid either way, so the request goes on unslid.
+      logEvent("warn", "session_slide_failed", { sid: session.sid, error: error instanceof AuthError ? error.reason : String(error) });
+    }
+  }
+  return { user, session: current, sessionId, csrfToken: await csrfTokenOf(rt, session.sid) };
+}
+
+/** Constant-time comparison of a presented CSRF token with the session's own. */
+export function csrfMatches(session: CookieSession, presented: string | undefined): boolean {
+  return presented !== undefined && timingSafeEqualText(presented, session.csrfToken);
+}
+
+export async function endCookieSession(rt: Runtime, session: CookieSession): Promise<void> {
+  await revokeSession(rt, session.session.sid, "logout");
+}

@@ -1,0 +1,3 @@
+module stroppyseed
+
+go 1.19
