@@ -1,6 +1,6 @@
 // Browser-facing defences over real HTTP against the running worker: the CSRF and CORS matrices
-// of the native API, cookie attributes, and security headers on every kind of response.
-// Profiles add their rows to CSRF_ROWS / CORS_PATHS after the merge (see README, Security).
+// of every API shape (native and profiles), cookie attributes, and security headers on every kind
+// of response. A new API shape adds its rows to CSRF_ROWS and CORS_PATHS.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type RunningWorker } from "./worker";
 
@@ -34,10 +34,38 @@ async function session() {
 
 const FORBIDDEN_COOKIE = { error: "forbidden", error_description: "Cross-origin requests authenticated by cookie are not allowed from this origin." };
 
-// [name, path, body, success status] for every cookie-authenticated unsafe request.
-const CSRF_ROWS: [string, string, unknown, number][] = [
-  ["native refresh by cookie", "/auth/refresh", {}, 200],
-  ["native logout by cookie", "/auth/logout", {}, 204],
+/** A logged-in browser of one API shape: the headers its next unsafe request carries, and a liveness probe. */
+interface Browser { headers: Record<string, string>; isLive(): Promise<boolean> }
+
+async function nativeBrowser(): Promise<Browser> {
+  const s = await session();
+  return { headers: { Cookie: s.cookieHeader }, isLive: async () => (await send("/auth/me", { headers: { Authorization: `Bearer ${s.access_token}` } })).status === 200 };
+}
+
+/**
+ * Seeds 000 and 004: a Django-style cookie session with a CSRF token (cookie or login body). Its
+ * liveness probe is a proper logout (the last step of any test that asks).
+ */
+function cookieSessionBrowser(loginPath: string, logoutPath: string): () => Promise<Browser> {
+  return async () => {
+    const s = await session();
+    const username = JSON.parse(atob(s.access_token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).username as string;
+    const login = await postJson(loginPath, { username, password: "correct horse battery staple" });
+    expect(login.status).toBe(200);
+    const cookies = Object.fromEntries(login.headers.getSetCookie().map((c) => c.split(";")[0]!.split("=") as [string, string]));
+    const cookie = Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join("; ");
+    const csrf = cookies.csrftoken ?? ((await login.json()) as { csrf_token: string }).csrf_token;
+    const headers = { Cookie: cookie, "X-CSRFToken": csrf };
+    return { headers, isLive: async () => (await postJson(logoutPath, {}, { ...headers, Origin: worker.url })).status === 200 };
+  };
+}
+
+// Every cookie-authenticated unsafe request: [name, browser, path, success status, refusal body].
+const CSRF_ROWS: [string, () => Promise<Browser>, string, number, unknown][] = [
+  ["native refresh by cookie", nativeBrowser, "/auth/refresh", 200, FORBIDDEN_COOKIE],
+  ["native logout by cookie", nativeBrowser, "/auth/logout", 204, FORBIDDEN_COOKIE],
+  ["seed 000 logout", cookieSessionBrowser("/accounts/login/", "/accounts/logout/"), "/accounts/logout/", 200, { error: "CSRF verification failed. Request aborted.", status: 403 }],
+  ["seed 004 logout", cookieSessionBrowser("/api/login/", "/api/logout/"), "/api/logout/", 200, { detail: "CSRF Failed: CSRF token missing or incorrect." }],
 ];
 const ORIGINS: [string, (url: string) => string | undefined, boolean][] = [
   ["no Origin (curl, servers)", () => undefined, true],
@@ -49,22 +77,41 @@ const ORIGINS: [string, (url: string) => string | undefined, boolean][] = [
 ];
 
 describe("CSRF matrix: cookie-authenticated unsafe requests", () => {
-  for (const [name, path, body, okStatus] of CSRF_ROWS) {
+  for (const [name, browser, path, okStatus, refusal] of CSRF_ROWS) {
     it.each(ORIGINS)(`${name} with %s`, async (_, origin, accepted) => {
-      const s = await session();
+      const b = await browser();
       const o = origin(worker.url);
-      const response = await postJson(path, body, { Cookie: s.cookieHeader, ...(o ? { Origin: o } : {}) });
+      const response = await postJson(path, {}, { ...b.headers, ...(o ? { Origin: o } : {}) });
       if (accepted) {
         expect(response.status).toBe(okStatus);
       } else {
         expect(response.status).toBe(403);
         expect(response.headers.get("Set-Cookie")).toBeNull();
-        expect(await response.json()).toEqual(FORBIDDEN_COOKIE);
+        expect(await response.json()).toEqual(refusal);
         // The refused request changed nothing: the session still works.
-        expect((await send("/auth/me", { headers: { Authorization: `Bearer ${s.access_token}` } })).status).toBe(200);
+        expect(await b.isLive()).toBe(true);
       }
     });
   }
+
+  it.each(CSRF_ROWS.filter(([, , path]) => !path.startsWith("/auth/")))("%s refuses a missing or wrong CSRF token from the service's own origin", async (_, browser, path, _ok, refusal) => {
+    for (const token of [undefined, "not-the-token"]) {
+      const b = await browser();
+      const { "X-CSRFToken": _t, ...headers } = b.headers;
+      const response = await postJson(path, {}, { ...headers, Origin: worker.url, ...(token ? { "X-CSRFToken": token } : {}) });
+      expect([response.status, await response.json()]).toEqual([403, refusal]);
+      expect(await b.isLive()).toBe(true);
+    }
+  });
+
+  it.each([
+    ["seed 000", "/accounts/login/", { error: "CSRF verification failed. Request aborted.", status: 403 }],
+    ["seed 004", "/api/login/", { detail: "CSRF Failed: CSRF token missing or incorrect." }],
+  ])("%s refuses a login form posted from a foreign page (login CSRF)", async (_, path, refusal) => {
+    const response = await send(path, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" }, body: "username=a&password=correct+horse" });
+    expect([response.status, await response.json()]).toEqual([403, refusal]);
+    expect(response.headers.get("Set-Cookie")).toBeNull();
+  });
 
   it("accepts a bearer-authenticated logout from any origin (no ambient credential to abuse)", async () => {
     const s = await session();
@@ -83,12 +130,26 @@ describe("CSRF matrix: cookie-authenticated unsafe requests", () => {
   });
 });
 
-const CORS_PATHS: [string, string][] = [
-  ["POST", "/auth/login"],
-  ["POST", "/auth/register"],
-  ["POST", "/auth/refresh"],
-  ["POST", "/auth/logout"],
-  ["GET", "/auth/me"],
+const REFUSED_ORIGIN = "This origin is not allowed to call this service.";
+const NATIVE_REFUSAL = { error: "forbidden", error_description: REFUSED_ORIGIN };
+// Every path a browser may call cross-origin, with the refusal in that path's dialect.
+const CORS_PATHS: [string, string, unknown][] = [
+  ["POST", "/auth/login", NATIVE_REFUSAL],
+  ["POST", "/auth/register", NATIVE_REFUSAL],
+  ["POST", "/auth/refresh", NATIVE_REFUSAL],
+  ["POST", "/auth/logout", NATIVE_REFUSAL],
+  ["GET", "/auth/me", NATIVE_REFUSAL],
+  ["POST", "/accounts/login/", { error: REFUSED_ORIGIN, status: 403 }],
+  ["POST", "/accounts/logout/", { error: REFUSED_ORIGIN, status: 403 }],
+  ["POST", "/api/token/", { detail: REFUSED_ORIGIN }],
+  ["POST", "/api/token/refresh/", { detail: REFUSED_ORIGIN }],
+  ["POST", "/api/auth/login", { detail: REFUSED_ORIGIN }],
+  ["GET", "/api/auth/me", { detail: REFUSED_ORIGIN }],
+  ["POST", "/api/v1/auth/login", { error: "forbidden", message: REFUSED_ORIGIN, code: 403 }],
+  ["POST", "/api/v1/auth/refresh", { error: "forbidden", message: REFUSED_ORIGIN, code: 403 }],
+  ["POST", "/api/login/", { detail: REFUSED_ORIGIN }],
+  ["POST", "/api/logout/", { detail: REFUSED_ORIGIN }],
+  ["GET", "/api/user/", { detail: REFUSED_ORIGIN }],
 ];
 
 describe("CORS matrix", () => {
@@ -100,14 +161,14 @@ describe("CORS matrix", () => {
     expect(response.headers.get("Vary")).toContain("Origin");
   });
 
-  it.each(CORS_PATHS.flatMap(([m, p]) => ["https://evil.example", "null", `${ALLOWED}.evil.example`, "http://app.example"].map((o) => [m, p, o] as const)))(
+  it.each(CORS_PATHS.flatMap(([m, p, refusal]) => ["https://evil.example", "null", `${ALLOWED}.evil.example`, "http://app.example"].map((o) => [m, p, o, refusal] as const)))(
     "refuses a preflight for %s %s from %s and never reflects it",
-    async (method, path, origin) => {
+    async (method, path, origin, refusal) => {
       const response = await send(path, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": method } });
       expect(response.status).toBe(403);
       expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
       expect(response.headers.get("Access-Control-Allow-Credentials")).toBeNull();
-      expect(await response.json()).toEqual({ error: "forbidden", error_description: "This origin is not allowed to call this service." });
+      expect(await response.json()).toEqual(refusal);
     },
   );
 
