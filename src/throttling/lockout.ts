@@ -2,7 +2,7 @@
 // whether or not an account has it, so a locked identifier answers the same for real and unknown
 // accounts: lockout reveals nothing. Checked before any hashing; reset by a successful login.
 import { assertUsable } from "../config";
-import { hmac, encodeBase64Url, sha256Base64Url } from "../crypto/bytes";
+import { encodeBase64Url, hmac } from "../crypto/bytes";
 import { auditEvent, logAudit } from "../audit/audit";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
@@ -14,14 +14,12 @@ import { rateLimited, throttle } from "./rate-limit";
  * keys and audit rows can name an identifier without storing what was typed (sometimes a password).
  */
 export async function identifierSubject(rt: Runtime, normalisedIdentifier: string): Promise<string> {
-  const input = `subject|${normalisedIdentifier}`;
-  const digest = rt.refreshKey ? encodeBase64Url(await hmac(rt.refreshKey, input)) : await sha256Base64Url(input);
-  return digest.slice(0, 32);
+  assertUsable(rt.config); // a usable configuration has a refresh key
+  return encodeBase64Url(await hmac(rt.refreshKey!, `subject|${normalisedIdentifier}`)).slice(0, 32);
 }
 
 /** Throttle, then lockout: both before the password is hashed. Returns the identifier's subject. */
 export async function guardLoginAttempt(rt: Runtime, normalisedIdentifier: string): Promise<string> {
-  assertUsable(rt.config);
   const subject = await identifierSubject(rt, normalisedIdentifier);
   await throttle(rt, "login", subject);
   const lockedUntil = await rt.stores.attempts.lockedUntil(subject, rt.now());
