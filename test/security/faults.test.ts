@@ -156,3 +156,52 @@ describe("storage faults fail closed", () => {
     await expect(guardStorage("sessions.get", () => never, 5)).rejects.toMatchObject({ code: "temporarily_unavailable", status: 503, headers: { "Retry-After": "5" } });
   });
 });
+
+// The profiles write through the same capabilities; each one's write paths, in its own dialect.
+const DOWN = "The service is temporarily unavailable. Try again shortly.";
+type ProfileFlow = (send: ReturnType<typeof appWithFault>, u: Awaited<ReturnType<typeof healthyUser>>, healthy: ReturnType<typeof appWithFault>) => Promise<Response> | Response;
+
+/** Logs in to a cookie-session profile through the healthy app: the request headers of the session. */
+async function cookieLogin(healthy: ReturnType<typeof appWithFault>, path: string, username: string) {
+  const response = await healthy(path, json({ username, password: STRONG_PASSWORD }));
+  expect(response.status).toBe(200);
+  const cookies = Object.fromEntries(response.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]!.split("=") as [string, string]));
+  const csrf = cookies.csrftoken ?? ((await response.json()) as { csrf_token: string }).csrf_token;
+  return { Cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join("; "), "X-CSRFToken": csrf };
+}
+
+const profileCases: [string, Fault, ProfileFlow, unknown, string[]][] = [
+  ["seed 000 login", "sessions.put", (send, u) => send("/accounts/login/", json({ username: u.username, password: STRONG_PASSWORD })), { error: DOWN, status: 503 }, ["user.last_login_at", "audit +login_success"]],
+  ["seed 000 logout", "sessions.revoke", async (send, u, healthy) => send("/accounts/logout/", json({}, { headers: await cookieLogin(healthy, "/accounts/login/", u.username) })), { error: DOWN, status: 503 }, []],
+  ["seed 001 token", "sessions.put", (send, u) => send("/api/token/", json({ username: u.username, password: STRONG_PASSWORD })), { detail: DOWN }, ["user.last_login_at", "audit +login_success"]],
+  ["seed 001 refresh", "sessions.put", async (send, u, healthy) => {
+    const { refresh } = (await (await healthy("/api/token/", json({ username: u.username, password: STRONG_PASSWORD }))).json()) as { refresh: string };
+    return send("/api/token/refresh/", json({ refresh }));
+  }, { detail: DOWN }, []],
+  ["seed 001 blacklist", "sessions.revoke", (send, u) => send("/api/token/blacklist/", json({ refresh: u.refresh_token })), { detail: DOWN }, []],
+  ["seed 002 register", "users.create", (send) => send("/api/auth/register", json({ username: uniqueName("f2"), password: STRONG_PASSWORD })), { detail: DOWN }, []],
+  ["seed 002 login", "sessions.put", (send, u) => send("/api/auth/login", json({ username: u.username, password: STRONG_PASSWORD })), { detail: DOWN }, ["user.last_login_at", "audit +login_success"]],
+  ["seed 003 refresh", "sessions.put", (send, u) => send("/api/v1/auth/refresh", json({ refresh_token: u.refresh_token })), { error: "service_unavailable", message: DOWN, code: 503 }, []],
+  ["seed 003 logout", "sessions.revoke", (send, u) => send("/api/v1/auth/logout", json({}, { headers: bearer(u.access_token) })), { error: "service_unavailable", message: DOWN, code: 503 }, []],
+  ["seed 004 login", "attempts.recordFailure", (send, u) => send("/api/login/", json({ username: u.username, password: "not the password" })), { detail: DOWN }, []],
+  ["seed 004 logout", "sessions.revoke", async (send, u, healthy) => send("/api/logout/", json({}, { headers: await cookieLogin(healthy, "/api/login/", u.username) })), { detail: DOWN }, []],
+];
+
+describe("storage faults fail closed on every profile's write paths", () => {
+  it.each(profileCases)("%s with %s failing: 503 in the dialect, no token, no cookie", async (_, fault, flow, body, expectedChanges) => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const u = await healthyUser(clock);
+    const healthy = appWithFault(null, clock);
+    const failing = appWithFault(fault, clock);
+    clock.advance(1);
+    // Snapshot after any healthy preparation the flow does, so only the failing request counts.
+    let before: Snapshot | undefined;
+    const response = await flow(async (path, init) => ((before = await snapshot([u.username], clock.ms)), failing(path, init)), u, healthy);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("5");
+    expect(response.headers.get("Set-Cookie")).toBeNull();
+    expect(await response.json()).toEqual(body);
+    expect(changes(before!, await snapshot([u.username], clock.ms), { [u.username]: "user" })).toEqual(expectedChanges);
+  });
+});
+
