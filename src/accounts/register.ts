@@ -27,7 +27,8 @@ function fieldErrors(input: Registration, policy: Runtime["config"]["passwordPol
   return fields;
 }
 
-export async function registerUser(rt: Runtime, input: Registration): Promise<UserRecord> {
+/** Validates and hashes, writing nothing: the account as it will be stored. */
+export async function prepareUser(rt: Runtime, input: Registration): Promise<UserRecord> {
   // Refuse before hashing or writing: an account created by a service that cannot issue tokens
   // would be a half-finished registration.
   assertUsable(rt.config);
@@ -39,7 +40,7 @@ export async function registerUser(rt: Runtime, input: Registration): Promise<Us
 
   const email = input.email?.trim() || null;
   const at = new Date(rt.now()).toISOString();
-  const user: UserRecord = {
+  return {
     id: crypto.randomUUID(),
     username: input.username.normalize("NFKC"),
     email,
@@ -51,11 +52,20 @@ export async function registerUser(rt: Runtime, input: Registration): Promise<Us
     updatedAt: at,
     lastLoginAt: null,
   };
-  const outcome = await rt.stores.users.create(user, loginIdentifiers(user.username, email));
+}
+
+/** Writes a prepared account and its login identifiers in one D1 transaction. */
+export async function commitUser(rt: Runtime, user: UserRecord): Promise<UserRecord> {
+  const outcome = await rt.stores.users.create(user, loginIdentifiers(user.username, user.email));
   if (outcome === "conflict") {
     throw new AuthError("conflict", "An account with this username or email already exists.", {
       reason: `identifier taken: ${normaliseUsername(user.username)}`,
     });
   }
   return user;
+}
+
+/** Registration without a session (the dialects whose register answers only the user). */
+export async function registerUser(rt: Runtime, input: Registration): Promise<UserRecord> {
+  return commitUser(rt, await prepareUser(rt, input));
 }

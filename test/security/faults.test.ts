@@ -101,8 +101,10 @@ const flows: Record<string, Flow> = {
 
 // [flow, failing port method, what stays changed because an earlier write of the path committed]
 const cases: [string, Fault, string[]][] = [
-  ["register", "users.create", []],
-  ["register", "sessions.put", ["new user created"]], // D1 batch committed before the session write
+  // The session is written first and revoked again when the account cannot be written: a retry
+  // after the 503 registers normally instead of meeting 409.
+  ["register", "users.create", ["kv +revoked"]],
+  ["register", "sessions.put", []],
   ["login (right password)", "attempts.lockedUntil", []],
   ["login (right password)", "users.findByIdentifier", []],
   ["login (right password)", "users.recordLogin", []],
@@ -149,6 +151,15 @@ describe("storage faults fail closed", () => {
       "audit +login_failure", "audit +logout_all", "kv +revoked", "kv +session", "kv -session",
       "login_throttle", "new user created", "user.token_version", "user.updated_at",
     ]);
+  });
+
+  it("lets a registration that failed on D1 be retried as if it never happened", async () => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const username = uniqueName("retry");
+    const body = json({ username, password: STRONG_PASSWORD });
+    await expectUnavailable(await appWithFault("users.create", clock)("/auth/register", body));
+    const retry = await appWithFault(null, clock)("/auth/register", json({ username, password: STRONG_PASSWORD }));
+    expect(retry.status).toBe(201);
   });
 
   it("answers 503 when a storage call outlives its deadline", async () => {
