@@ -7,7 +7,7 @@ import { limitBody } from "./http/body";
 import { corsAllowlist } from "./http/cors";
 import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
-import { bearerApiRoutes, cookieSessionRoutes, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
+import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
 import { authRoutes } from "./routes/auth";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
@@ -17,9 +17,11 @@ export function createApp(options: RuntimeOptions = {}) {
 
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(async (c, next) => {
-    c.set("rt", await buildRuntime(c.env, options));
+    c.set("rt", await buildRuntime(c.env, options, c.req.header("CF-Connecting-IP") ?? null));
     await next();
   });
+  // The error dialect is chosen by path before anything below can refuse the request.
+  for (const [path, gate] of PROFILE_GATES) app.use(path, gate);
   app.use(corsAllowlist);
   app.use(limitBody);
 

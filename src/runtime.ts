@@ -4,10 +4,12 @@
 import { readConfig, type Config } from "./config";
 import { importHmacKey } from "./crypto/bytes";
 import { logEvent } from "./log";
+import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
-import type { Stores } from "./storage/ports";
+import type { AllStores, Stores } from "./storage/ports";
 import { withReadCache } from "./storage/read-cache";
+import { bindingRateLimits, type RateLimits } from "./throttling/rate-limit";
 import { loadKeyRing, type KeyRing } from "./tokens/signing-keys";
 
 export interface Runtime {
@@ -15,13 +17,18 @@ export interface Runtime {
   /** Null when the configuration is unusable; `config.problems` then says why. */
   keys: KeyRing | null;
   refreshKey: CryptoKey | null;
-  stores: Stores;
+  stores: AllStores;
+  /** The Rate Limiting bindings behind a port, so tests can inject their own. */
+  limits: RateLimits;
+  /** CF-Connecting-IP; null only outside Cloudflare's edge (in-process tests). */
+  clientIp: string | null;
   /** Epoch milliseconds. Injected so lifetimes can be tested without waiting. */
   now: () => number;
 }
 
 export interface RuntimeOptions {
   stores?: (env: Env) => Stores;
+  rateLimits?: (env: Env) => RateLimits;
   clock?: () => number;
 }
 
@@ -62,11 +69,14 @@ export function preparedFor(env: Env): Promise<Prepared> {
   return entry;
 }
 
-export function defaultStores(env: Env): Stores {
-  return withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
+export function defaultStores(env: Env): AllStores {
+  const hot = withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
+  return { ...hot, attempts: d1LoginAttemptStore(env.DB), audit: d1AuditStore(env.DB) };
 }
 
-export async function buildRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function buildRuntime(env: Env, options: RuntimeOptions = {}, clientIp: string | null = null): Promise<Runtime> {
   const { config, keys, refreshKey } = await preparedFor(env);
-  return { config, keys, refreshKey, stores: (options.stores ?? defaultStores)(env), now: options.clock ?? Date.now };
+  const stores: AllStores = { ...defaultStores(env), ...options.stores?.(env) } as AllStores;
+  const limits = (options.rateLimits ?? bindingRateLimits)(env);
+  return { config, keys, refreshKey, stores, limits, clientIp, now: options.clock ?? Date.now };
 }

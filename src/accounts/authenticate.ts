@@ -1,5 +1,6 @@
 // Credential check. An unknown identifier, a wrong password and a disabled account give the same
 // error after the same work: the password is always verified, against a dummy hash if need be.
+// Throttling and lockout run first (throttling/lockout.ts), so every API shape inherits them.
 import { assertUsable } from "../config";
 import { AuthError } from "../errors";
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from "../passwords/kdf";
@@ -7,6 +8,7 @@ import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
 import { normaliseEmail, normaliseUsername } from "./identifiers";
 import { passwordTooLong } from "./password-policy";
+import { guardLoginAttempt, recordLoginFailure, recordLoginSuccess } from "../throttling/lockout";
 
 export const INVALID_CREDENTIALS = "The username/email or password is incorrect.";
 
@@ -16,16 +18,20 @@ export async function authenticate(rt: Runtime, identifier: string, password: st
     throw new AuthError("invalid_request", "The request has invalid fields.", { fields: { password: "This password is too long." } });
   }
   const key = identifier.includes("@") ? normaliseEmail(identifier) : normaliseUsername(identifier);
+  const subject = await guardLoginAttempt(rt, key);
   const user = await rt.stores.users.findByIdentifier(key);
   const stored = user?.passwordHash ?? dummyHash(rt.config.password);
   const matches = await verifyPassword(password, stored, rt.config.password.pepper);
   if (!user || !matches || !user.isActive) {
-    throw new AuthError("invalid_credentials", INVALID_CREDENTIALS, { reason: !user ? "unknown identifier" : !matches ? "wrong password" : "inactive account" });
+    const reason = !user ? "unknown identifier" : !matches ? "wrong password" : "inactive account";
+    await recordLoginFailure(rt, subject, user, reason);
+    throw new AuthError("invalid_credentials", INVALID_CREDENTIALS, { reason });
   }
   const at = new Date(rt.now()).toISOString();
   // Parameters changed since this hash was made (more iterations, another hash): upgrade it now,
   // the only moment the plain password is known.
   const upgraded = needsRehash(user.passwordHash, rt.config.password) ? await hashPassword(password, rt.config.password) : undefined;
   await rt.stores.users.recordLogin(user.id, at, upgraded);
+  await recordLoginSuccess(rt, subject, user);
   return { ...user, lastLoginAt: at, passwordHash: upgraded ?? user.passwordHash };
 }

@@ -5,6 +5,7 @@ import { AuthError } from "../errors";
 import { hashPassword } from "../passwords/kdf";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
+import { throttle } from "../throttling/rate-limit";
 import { checkPassword } from "./password-policy";
 import { emailProblem, loginIdentifiers, normaliseUsername, usernameEmailProblem, usernameProblem } from "./identifiers";
 
@@ -26,17 +27,20 @@ function fieldErrors(input: Registration, policy: Runtime["config"]["passwordPol
   return fields;
 }
 
-export async function registerUser(rt: Runtime, input: Registration): Promise<UserRecord> {
+/** Validates and hashes, writing nothing: the account as it will be stored. */
+export async function prepareUser(rt: Runtime, input: Registration): Promise<UserRecord> {
   // Refuse before hashing or writing: an account created by a service that cannot issue tokens
   // would be a half-finished registration.
   assertUsable(rt.config);
   if (rt.config.registration === "closed") throw new AuthError("forbidden", "Registration is closed.");
+  // Before validation and hashing: also caps how fast 409s can be used to probe for accounts.
+  await throttle(rt, "register");
   const fields = fieldErrors(input, rt.config.passwordPolicy);
   if (Object.keys(fields).length > 0) throw new AuthError("invalid_request", "The request has invalid fields.", { fields });
 
   const email = input.email?.trim() || null;
   const at = new Date(rt.now()).toISOString();
-  const user: UserRecord = {
+  return {
     id: crypto.randomUUID(),
     username: input.username.normalize("NFKC"),
     email,
@@ -48,11 +52,20 @@ export async function registerUser(rt: Runtime, input: Registration): Promise<Us
     updatedAt: at,
     lastLoginAt: null,
   };
-  const outcome = await rt.stores.users.create(user, loginIdentifiers(user.username, email));
+}
+
+/** Writes a prepared account and its login identifiers in one D1 transaction. */
+export async function commitUser(rt: Runtime, user: UserRecord): Promise<UserRecord> {
+  const outcome = await rt.stores.users.create(user, loginIdentifiers(user.username, user.email));
   if (outcome === "conflict") {
     throw new AuthError("conflict", "An account with this username or email already exists.", {
       reason: `identifier taken: ${normaliseUsername(user.username)}`,
     });
   }
   return user;
+}
+
+/** Registration without a session (the dialects whose register answers only the user). */
+export async function registerUser(rt: Runtime, input: Registration): Promise<UserRecord> {
+  return commitUser(rt, await prepareUser(rt, input));
 }

@@ -2,7 +2,7 @@
 // signature and claims, then the session's revocation marker, then the user's token_version.
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import { assertUsable } from "../config";
+import { assertUsable, longestAccessTtl } from "../config";
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
@@ -32,8 +32,9 @@ const revoked = () => new AuthError("invalid_token", "The access token is invali
 /** Verifies a presented access token and loads its user; every failure is invalid_token. */
 export async function verifyAccess(rt: Runtime, token: string): Promise<{ claims: VerifiedAccessToken; user: UserRecord }> {
   assertUsable(rt.config);
-  const { issuer, audience, accessTtl } = rt.config;
-  const claims = await verifyAccessTokenOnce(rt.keys!, { issuer, audience, accessTtl }, token, Math.floor(rt.now() / 1000));
+  const { issuer, audience } = rt.config;
+  // Every API shape's tokens verify here: the lifetime bound is the longest any of them issues.
+  const claims = await verifyAccessTokenOnce(rt.keys!, { issuer, audience, accessTtl: longestAccessTtl(rt.config) }, token, Math.floor(rt.now() / 1000));
   const [isRevoked, user] = await Promise.all([rt.stores.sessions.isRevoked(claims.sid), rt.stores.users.findById(claims.sub)]);
   if (isRevoked || !user || !user.isActive || user.tokenVersion !== claims.ver) throw revoked();
   return { claims, user };

@@ -4,7 +4,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { authenticate } from "../accounts/authenticate";
-import { registerUser } from "../accounts/register";
+import { registerWithSession } from "../sessions/register-session";
 import { authenticateRequest } from "../http/access";
 import { readJson } from "../http/body";
 import { emailField, identifierField, passwordField, refreshTokenField, usernameField } from "../http/fields";
@@ -40,9 +40,7 @@ function answer(c: Context<AppEnv>, { user, tokens }: SessionResult, status: 200
 export const v1ApiRoutes = new Hono<AppEnv>()
   .use("/api/v1/auth/*", on)
   .post("/api/v1/auth/register", async (c) => {
-    const rt = c.get("rt");
-    const user = await registerUser(rt, await readJson(c, registerBody));
-    return answer(c, await startSession(rt, user, { clientId: "v1-api" }), 201);
+    return answer(c, await registerWithSession(c.get("rt"), await readJson(c, registerBody), { clientId: "v1-api" }), 201);
   })
   .post("/api/v1/auth/login", async (c) => {
     const { username, password } = await readJson(c, loginBody);

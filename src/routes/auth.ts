@@ -3,7 +3,6 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { authenticate } from "../accounts/authenticate";
-import { registerUser } from "../accounts/register";
 import { publicUser } from "../accounts/user";
 import { authenticateRequest } from "../http/access";
 import { invalidFields, readJson } from "../http/body";
@@ -11,6 +10,7 @@ import { clearTokenCookies, REFRESH_COOKIE, setTokenCookies } from "../http/cook
 import { emailField, identifierField, passwordField, refreshTokenField, usernameField } from "../http/fields";
 import { assertSameOriginForCookie } from "../http/origin";
 import type { AppEnv } from "../http/types";
+import { registerWithSession } from "../sessions/register-session";
 import { endAllSessions, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
 
 const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField });
@@ -32,9 +32,7 @@ function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 201) {
 export const authRoutes = new Hono<AppEnv>()
   .post("/register", async (c) => {
     const body = await readJson(c, registerBody);
-    const rt = c.get("rt");
-    const user = await registerUser(rt, body);
-    return answer(c, await startSession(rt, user), 201);
+    return answer(c, await registerWithSession(c.get("rt"), body), 201);
   })
   .post("/login", async (c) => {
     const body = await readJson(c, loginBody);

@@ -2,7 +2,9 @@
 // at logout or on reuse. See docs/storage.md for the record and DESIGN.md §5 for the rules.
 import { assertUsable, longestAccessTtl } from "../config";
 import { AuthError } from "../errors";
+import { audit } from "../audit/audit";
 import { logEvent } from "../log";
+import { throttle } from "../throttling/rate-limit";
 import type { Runtime } from "../runtime";
 import type { SessionRecord, UserRecord } from "../storage/ports";
 import {
@@ -100,6 +102,8 @@ export async function revokeByRefreshToken(rt: Runtime, presented: string): Prom
 }
 
 export async function refreshSession(rt: Runtime, presented: string): Promise<SessionResult> {
+  // Here, not in findSession: that one also authenticates every cookie-session request.
+  await throttle(rt, "refresh");
   const { token, session } = await findSession(rt, presented);
   const now = rt.now();
   // A browser session's id is not a refresh token: redeeming it would fork the cookie session.
@@ -109,14 +113,14 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
   const withinGrace = now - session.rotatedAt <= rt.config.reuseInterval * 1000;
   if (token.generation < session.generation) {
     // A token this service issued (its MAC is valid) that was already rotated.
-    const isPredecessor = token.generation === session.generation - 1 && presentedHash === session.previousHash;
+    const isPredecessor = token.generation === session.generation - 1 && session.previousHash !== null && timingSafeEqualText(presentedHash, session.previousHash);
     if (isPredecessor && withinGrace) return answerAgain(rt, session, token);
     if (withinGrace) throw invalidGrant("stale token inside the reuse interval");
     await revokeSession(rt, session.sid, "refresh_reuse_detected");
-    logEvent("warn", "refresh_reuse_detected", { sid: session.sid, userId: session.userId, generation: token.generation });
+    await audit(rt, "refresh_reuse_detected", { userId: session.userId, detail: { sid: session.sid, generation: token.generation } });
     throw invalidGrant("refresh token reuse: family revoked");
   }
-  if (token.generation === session.generation && presentedHash !== session.currentHash) throw invalidGrant("hash mismatch");
+  if (token.generation === session.generation && !timingSafeEqualText(presentedHash, session.currentHash)) throw invalidGrant("hash mismatch");
   // generation > session.generation: a successor issued elsewhere that KV has not propagated yet.
   // Its MAC proves this service issued it, so it is honoured rather than mistaken for an attack.
 
@@ -157,5 +161,5 @@ async function loadSessionUser(rt: Runtime, session: SessionRecord): Promise<Use
 export async function endAllSessions(rt: Runtime, userId: string, currentSid?: string): Promise<void> {
   await rt.stores.users.bumpTokenVersion(userId, new Date(rt.now()).toISOString());
   if (currentSid) await revokeSession(rt, currentSid, "logout_all");
-  logEvent("info", "logout_all", { userId });
+  await audit(rt, "logout_all", { userId, detail: { sid: currentSid ?? null } });
 }

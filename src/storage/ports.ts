@@ -69,10 +69,46 @@ export interface SessionStore {
   isRevoked(sid: string): Promise<boolean>;
 }
 
+/** A security event for the audit trail (D1 `audit_events`); never a secret in any field. */
+export interface AuditEvent {
+  at: string;
+  event: "login_success" | "login_failure" | "lockout" | "refresh_reuse_detected" | "logout_all" | "password_changed";
+  userId: string | null;
+  /** Keyed digest of a login identifier, for events about an identifier rather than an account. */
+  subject: string | null;
+  ip: string | null;
+  detail: Record<string, string | number | boolean | null>;
+}
+
+export interface AuditStore {
+  record(event: AuditEvent): Promise<void>;
+}
+
+export interface LockoutPolicy {
+  threshold: number;
+  baseLockMs: number;
+  maxLockMs: number;
+  windowMs: number;
+}
+
+/** Exact per-identifier failure counters (D1). `subject` is the identifier's keyed digest. */
+export interface LoginAttemptStore {
+  lockedUntil(subject: string, now: number): Promise<number | null>;
+  /** Counts a failure and records its audit events, atomically; returns the new state. */
+  recordFailure(subject: string, now: number, policy: LockoutPolicy, events: { failure: AuditEvent; lockout: AuditEvent }): Promise<{ failures: number; lockedUntil: number | null }>;
+  /** Forgets the failures of a subject and records the success event, atomically. */
+  recordSuccess(subject: string, event: AuditEvent): Promise<void>;
+}
+
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  /** Optional when injecting: createApp fills what is missing with the D1 adapters. */
+  attempts?: LoginAttemptStore;
+  audit?: AuditStore;
 }
+
+export type AllStores = Required<Stores>;
 
 /** KV's smallest accepted expirationTtl. */
 export const KV_MIN_TTL = 60;

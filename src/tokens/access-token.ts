@@ -38,6 +38,7 @@ export async function signAccessToken(keys: KeyRing, settings: TokenSettings, cl
     .sign(active.signKey!);
 }
 
+const MAX_CLOCK_SKEW_SECONDS = 60;
 const ALL_ALGORITHMS = ["RS256", "ES256", "EdDSA", "HS256"];
 
 function invalid(reason: string, expired = false): AuthError {
@@ -72,5 +73,9 @@ export async function verifyAccessToken(keys: KeyRing, settings: TokenSettings, 
     throw invalid(`jwt verification failed: ${code}`, code === "ERR_JWT_EXPIRED");
   }
   if (typeof payload.sid !== "string" || typeof payload.ver !== "number") throw invalid("missing sid or ver claim");
+  // jose checks iat only against maxTokenAge: refuse tokens minted in the future (beyond clock
+  // skew between locations) or living longer than this service ever issues (settings.accessTtl is
+  // the longest lifetime of any API shape when verifying), whoever signed them.
+  if (payload.iat! > nowSeconds + MAX_CLOCK_SKEW_SECONDS || payload.exp! - payload.iat! > settings.accessTtl) throw invalid("iat in the future or lifetime too long");
   return payload as unknown as VerifiedAccessToken;
 }

@@ -117,10 +117,10 @@ describe("seed 004: CORS with credentials for ALLOWED_ORIGINS only", () => {
   });
 
   // The preflight is refused before routing, so it answers in the service's native shape.
-  it("refuses a preflight from any other origin with 403 and no CORS headers", async () => {
+  it("refuses a preflight from any other origin with 403 in DRF's dialect and no CORS headers", async () => {
     const response = await preflight("http://localhost:4000");
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ error: "forbidden", error_description: "This origin is not allowed to call this service." });
+    expect(await response.json()).toEqual({ detail: "This origin is not allowed to call this service." });
     expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 });

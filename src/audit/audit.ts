@@ -1,0 +1,39 @@
+// The audit trail: security events as D1 rows (`audit_events`) and as structured log lines.
+// Callers pass ids, digests and codes only; never a password, token, secret or cookie value.
+import { logEvent, type LogLevel } from "../log";
+import type { Runtime } from "../runtime";
+import type { AuditEvent } from "../storage/ports";
+
+type EventName = AuditEvent["event"];
+
+const LEVEL: Record<EventName, LogLevel> = {
+  login_success: "info",
+  login_failure: "info",
+  lockout: "warn",
+  refresh_reuse_detected: "warn",
+  logout_all: "info",
+  password_changed: "info",
+};
+
+export function auditEvent(rt: Runtime, event: EventName, fields: Partial<Pick<AuditEvent, "userId" | "subject" | "detail">> = {}): AuditEvent {
+  return {
+    at: new Date(rt.now()).toISOString(),
+    event,
+    userId: fields.userId ?? null,
+    subject: fields.subject ?? null,
+    ip: rt.clientIp,
+    detail: fields.detail ?? {},
+  };
+}
+
+/** Writes the log line of an event that is (or is about to be) stored. */
+export function logAudit(event: AuditEvent): void {
+  logEvent(LEVEL[event.event], "audit", { audit_event: event.event, user_id: event.userId, subject: event.subject, ip: event.ip, ...event.detail });
+}
+
+/** Records one security event; a storage failure is a 503, like any other write. */
+export async function audit(rt: Runtime, event: EventName, fields: Partial<Pick<AuditEvent, "userId" | "subject" | "detail">> = {}): Promise<void> {
+  const record = auditEvent(rt, event, fields);
+  logAudit(record);
+  await rt.stores.audit.record(record);
+}

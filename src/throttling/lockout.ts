@@ -1,0 +1,42 @@
+// Lockout/backoff around a credential check. Keyed by the normalised identifier's keyed digest,
+// whether or not an account has it, so a locked identifier answers the same for real and unknown
+// accounts: lockout reveals nothing. Checked before any hashing; reset by a successful login.
+import { assertUsable } from "../config";
+import { encodeBase64Url, hmac } from "../crypto/bytes";
+import { auditEvent, logAudit } from "../audit/audit";
+import type { Runtime } from "../runtime";
+import type { UserRecord } from "../storage/ports";
+import { LOCKOUT } from "./lockout-policy";
+import { rateLimited, throttle } from "./rate-limit";
+
+/**
+ * A stable digest of a normalised identifier under the server's refresh key: counters, limiter
+ * keys and audit rows can name an identifier without storing what was typed (sometimes a password).
+ */
+export async function identifierSubject(rt: Runtime, normalisedIdentifier: string): Promise<string> {
+  assertUsable(rt.config); // a usable configuration has a refresh key
+  return encodeBase64Url(await hmac(rt.refreshKey!, `subject|${normalisedIdentifier}`)).slice(0, 32);
+}
+
+/** Throttle, then lockout: both before the password is hashed. Returns the identifier's subject. */
+export async function guardLoginAttempt(rt: Runtime, normalisedIdentifier: string): Promise<string> {
+  const subject = await identifierSubject(rt, normalisedIdentifier);
+  await throttle(rt, "login", subject);
+  const lockedUntil = await rt.stores.attempts.lockedUntil(subject, rt.now());
+  if (lockedUntil !== null) throw rateLimited(`identifier locked until ${new Date(lockedUntil).toISOString()}`, (lockedUntil - rt.now()) / 1000);
+  return subject;
+}
+
+export async function recordLoginFailure(rt: Runtime, subject: string, user: UserRecord | null, reason: string): Promise<void> {
+  const failure = auditEvent(rt, "login_failure", { userId: user?.id ?? null, subject, detail: { reason } });
+  const lockout = auditEvent(rt, "lockout", { userId: user?.id ?? null, subject });
+  logAudit(failure);
+  const state = await rt.stores.attempts.recordFailure(subject, rt.now(), LOCKOUT, { failure, lockout });
+  if (state.lockedUntil !== null) logAudit({ ...lockout, detail: { failures: state.failures, locked_until: state.lockedUntil } });
+}
+
+export async function recordLoginSuccess(rt: Runtime, subject: string, user: UserRecord): Promise<void> {
+  const success = auditEvent(rt, "login_success", { userId: user.id, subject });
+  logAudit(success);
+  await rt.stores.attempts.recordSuccess(subject, success);
+}

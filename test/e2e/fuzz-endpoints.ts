@@ -1,0 +1,85 @@
+// The endpoints the fuzzer drives, and the error shape each one documents: the native API
+// (DESIGN.md §7) and every compatibility profile (shared/seeds/). A new API shape adds its rows here.
+export interface FuzzEndpoint {
+  method: "GET" | "POST";
+  path: string;
+  /** Field names worth generating values for (bodies also get random keys). */
+  fields: string[];
+  /** Body encodings the endpoint documents; others must be refused cleanly (415). */
+  accepts: ("json" | "form")[];
+  /** True when an error body has the endpoint's documented shape. */
+  isDocumentedError(status: number, body: unknown): boolean;
+}
+
+const NATIVE_CODES: Record<string, number[]> = {
+  invalid_request: [400],
+  invalid_credentials: [401],
+  invalid_token: [401],
+  invalid_grant: [401],
+  forbidden: [403],
+  not_found: [404],
+  method_not_allowed: [405],
+  conflict: [409],
+  payload_too_large: [413],
+  unsupported_media_type: [415],
+  rate_limited: [429],
+};
+
+/** DESIGN.md §7: `{ error, error_description, fields? }`, the code matching the status. */
+function nativeError(status: number, body: unknown): boolean {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+  const { error, error_description, fields, ...rest } = body as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof error !== "string" || typeof error_description !== "string") return false;
+  if (!NATIVE_CODES[error]?.includes(status)) return false;
+  if (fields === undefined) return true;
+  return error === "invalid_request" && typeof fields === "object" && fields !== null && Object.values(fields).every((m) => typeof m === "string");
+}
+
+const isObject = (b: unknown): b is Record<string, unknown> => typeof b === "object" && b !== null && !Array.isArray(b);
+const onlyKeys = (b: Record<string, unknown>, allowed: string[]) => Object.keys(b).every((k) => allowed.includes(k));
+const stringMap = (v: unknown) => isObject(v) && Object.values(v).every((m) => typeof m === "string");
+
+/** Seed 000: `{ error, status }` (+ `fields` for invalid input), status matching the response. */
+const seed000 = (status: number, b: unknown) => isObject(b) && onlyKeys(b, ["error", "status", "fields"]) && typeof b.error === "string" && b.status === status && (b.fields === undefined || stringMap(b.fields));
+
+/** Django REST framework (seeds 001, 004): `{ detail[, code] }` or `{ field: [message] }`. */
+function drf(_status: number, b: unknown): boolean {
+  if (!isObject(b) || Object.keys(b).length === 0) return false;
+  if (typeof b.detail === "string") return onlyKeys(b, ["detail", "code"]) && (b.code === undefined || typeof b.code === "string");
+  return Object.values(b).every((v) => Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === "string"));
+}
+
+/** Seed 002 (FastAPI): `{ detail: string }`, or 422 `{ detail: [{ type, loc, msg }] }`. */
+function seed002(status: number, b: unknown): boolean {
+  if (!isObject(b) || !onlyKeys(b, ["detail"])) return false;
+  if (typeof b.detail === "string") return true;
+  return status === 422 && Array.isArray(b.detail) && b.detail.every((d) => isObject(d) && onlyKeys(d, ["type", "loc", "msg"]) && typeof d.msg === "string" && Array.isArray(d.loc));
+}
+
+/** Seed 003: `{ error, message, code }` (+ `fields`), code matching the status. */
+const seed003 = (status: number, b: unknown) => isObject(b) && onlyKeys(b, ["error", "message", "code", "fields"]) && typeof b.error === "string" && typeof b.message === "string" && b.code === status && (b.fields === undefined || stringMap(b.fields));
+
+export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
+  { method: "POST", path: "/auth/register", fields: ["username", "email", "password"], accepts: ["json"], isDocumentedError: nativeError },
+  { method: "POST", path: "/auth/login", fields: ["identifier", "username", "email", "password"], accepts: ["json"], isDocumentedError: nativeError },
+  { method: "POST", path: "/auth/refresh", fields: ["refresh_token"], accepts: ["json"], isDocumentedError: nativeError },
+  { method: "POST", path: "/auth/logout", fields: ["all"], accepts: ["json"], isDocumentedError: nativeError },
+  { method: "GET", path: "/auth/me", fields: [], accepts: [], isDocumentedError: nativeError },
+  { method: "POST", path: "/accounts/login/", fields: ["username", "password", "csrfmiddlewaretoken"], accepts: ["json", "form"], isDocumentedError: seed000 },
+  { method: "POST", path: "/accounts/logout/", fields: ["csrfmiddlewaretoken"], accepts: ["json", "form"], isDocumentedError: seed000 },
+  { method: "POST", path: "/api/token/", fields: ["username", "password"], accepts: ["json", "form"], isDocumentedError: drf },
+  { method: "POST", path: "/api/token/refresh/", fields: ["refresh"], accepts: ["json", "form"], isDocumentedError: drf },
+  { method: "POST", path: "/api/token/verify/", fields: ["token"], accepts: ["json", "form"], isDocumentedError: drf },
+  { method: "POST", path: "/api/token/blacklist/", fields: ["refresh"], accepts: ["json", "form"], isDocumentedError: drf },
+  { method: "POST", path: "/api/auth/register", fields: ["username", "email", "password"], accepts: ["json"], isDocumentedError: seed002 },
+  { method: "POST", path: "/api/auth/login", fields: ["username", "password"], accepts: ["json"], isDocumentedError: seed002 },
+  { method: "GET", path: "/api/auth/me", fields: [], accepts: [], isDocumentedError: seed002 },
+  { method: "POST", path: "/api/v1/auth/register", fields: ["username", "email", "password"], accepts: ["json"], isDocumentedError: seed003 },
+  { method: "POST", path: "/api/v1/auth/login", fields: ["username", "password"], accepts: ["json"], isDocumentedError: seed003 },
+  { method: "POST", path: "/api/v1/auth/refresh", fields: ["refresh_token"], accepts: ["json"], isDocumentedError: seed003 },
+  { method: "POST", path: "/api/v1/auth/logout", fields: ["refresh_token"], accepts: ["json"], isDocumentedError: seed003 },
+  { method: "POST", path: "/api/register/", fields: ["username", "email", "password", "password2"], accepts: ["json", "form"], isDocumentedError: drf },
+  { method: "POST", path: "/api/login/", fields: ["username", "password"], accepts: ["json", "form"], isDocumentedError: drf },
+  { method: "POST", path: "/api/logout/", fields: [], accepts: ["json", "form"], isDocumentedError: drf },
+  { method: "GET", path: "/api/user/", fields: [], accepts: [], isDocumentedError: drf },
+];

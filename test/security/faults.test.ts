@@ -1,0 +1,218 @@
+// Fault injection through the storage ports (no test hooks in production code): the real D1/KV
+// adapters, with one port method replaced by one that fails the way a failing binding does.
+// Every failure must answer 503 + Retry-After, with no token and no cookie, and leave D1 and KV
+// as they were, except where a later write of a path fails after an earlier one committed
+// (D1 and KV cannot share a transaction); those cases name exactly what stays changed.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { guardStorage } from "../../src/storage/guard";
+import type { AllStores } from "../../src/storage/ports";
+import { defaultStores } from "../../src/runtime";
+import { json, STRONG_PASSWORD, TestClock, testEnv, uniqueName } from "../helpers";
+
+type Port = keyof AllStores;
+type Fault = `${Port}.${string}`;
+
+const UNAVAILABLE = { error: "temporarily_unavailable", error_description: "The service is temporarily unavailable. Try again shortly." };
+
+function appWithFault(fault: Fault | null, clock: TestClock) {
+  const stores = defaultStores(testEnv);
+  if (fault) {
+    const [port, method] = fault.split(".") as [Port, string];
+    const store = stores[port] as unknown as Record<string, unknown>;
+    if (typeof store[method] !== "function") throw new Error(`no port method ${fault}`);
+    store[method] = () => guardStorage(fault, () => Promise.reject(new Error("injected fault")));
+  }
+  const app = createApp({ stores: () => stores, clock: clock.now });
+  // A client IP of its own per app keeps audit rows attributable and limits apart.
+  const ip = `198.18.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}`;
+  return (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": ip } }, testEnv);
+}
+
+/** Everything a flow for these users could have written: D1 rows and KV keys. */
+async function snapshot(usernames: string[], clockMs: number) {
+  const users: Record<string, Record<string, unknown> | null> = {};
+  const ids: string[] = [];
+  const identifiers: Record<string, unknown[]> = {};
+  for (const name of usernames) {
+    const user = await env.DB.prepare("SELECT * FROM users WHERE username_normalized = ?").bind(name.toLowerCase()).first<Record<string, unknown>>();
+    users[name] = user;
+    if (user) ids.push(user.id as string);
+    identifiers[name] = (await env.DB.prepare("SELECT * FROM login_identifiers WHERE user_id = ? ORDER BY identifier").bind(user?.id ?? "none").all()).results;
+  }
+  const throttle = (await env.DB.prepare("SELECT * FROM login_throttle WHERE updated_at = ?").bind(clockMs).all()).results;
+  const audit = (await env.DB.prepare(`SELECT event FROM audit_events WHERE user_id IN (${ids.map(() => "?").join(",") || "NULL"}) OR at = ? ORDER BY id`).bind(...ids, new Date(clockMs).toISOString()).all<{ event: string }>()).results.map((r) => r.event);
+  const kv: Record<string, string | null> = {};
+  for (const { name } of (await env.AUTH_KV.list()).keys) {
+    const value = await env.AUTH_KV.get(name);
+    if (name.startsWith("revoked:") || ids.some((id) => value?.includes(id))) kv[name] = value;
+  }
+  return { users, identifiers, throttle, audit, kv };
+}
+
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+
+/** What a flow changed, named: `<who> created`, `<who>.<column>`, `audit +<event>`, `kv +session`... */
+function changes(before: Snapshot, after: Snapshot, who: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, label] of Object.entries(who)) {
+    const [b, a] = [before.users[name], after.users[name]];
+    if (!b && a) out.push(`${label} created`);
+    else if (b && a) for (const column of Object.keys(a)) if (a[column] !== b[column]) out.push(`${label}.${column}`);
+    if (b && a && JSON.stringify(before.identifiers[name]) !== JSON.stringify(after.identifiers[name])) out.push(`${label} identifiers`);
+  }
+  if (JSON.stringify(before.throttle) !== JSON.stringify(after.throttle)) out.push("login_throttle");
+  for (const event of after.audit.slice(before.audit.length)) out.push(`audit +${event}`);
+  for (const key of Object.keys(after.kv)) if (!(key in before.kv)) out.push(`kv +${key.split(":")[0]}`);
+  for (const key of Object.keys(before.kv)) if (!(key in after.kv)) out.push(`kv -${key.split(":")[0]}`);
+  for (const key of Object.keys(before.kv)) if (key in after.kv && after.kv[key] !== before.kv[key]) out.push(`kv ~${key.split(":")[0]}`);
+  return out;
+}
+
+async function expectUnavailable(response: Response) {
+  expect(response.status).toBe(503);
+  expect(response.headers.get("Retry-After")).toBe("5");
+  expect(response.headers.get("Set-Cookie")).toBeNull();
+  expect(await response.json()).toEqual(UNAVAILABLE);
+}
+
+/** Registers a user through a healthy app, returning what later flows need. */
+async function healthyUser(clock: TestClock) {
+  const username = uniqueName("fault");
+  const response = await appWithFault(null, clock)("/auth/register", json({ username, email: `${username}@example.com`, password: STRONG_PASSWORD }));
+  expect(response.status).toBe(201);
+  return { username, ...((await response.json()) as { access_token: string; refresh_token: string; user: { id: string } }) };
+}
+
+// Each flow runs against a prepared user (and a fresh name for registrations), with the clock of
+// its own test (so its rows are findable).
+type Flow = (send: ReturnType<typeof appWithFault>, u: Awaited<ReturnType<typeof healthyUser>>, fresh: string) => Promise<Response> | Response;
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const flows: Record<string, Flow> = {
+  register: (send, _u, fresh) => send("/auth/register", json({ username: fresh, password: STRONG_PASSWORD })),
+  "login (right password)": (send, u) => send("/auth/login", json({ username: u.username, password: STRONG_PASSWORD })),
+  "login (wrong password)": (send, u) => send("/auth/login", json({ username: u.username, password: "not the password" })),
+  refresh: (send, u) => send("/auth/refresh", json({ refresh_token: u.refresh_token })),
+  me: (send, u) => send("/auth/me", { headers: bearer(u.access_token) }),
+  logout: (send, u) => send("/auth/logout", json({}, { headers: bearer(u.access_token) })),
+  "logout all": (send, u) => send("/auth/logout", json({ all: true }, { headers: bearer(u.access_token) })),
+};
+
+// [flow, failing port method, what stays changed because an earlier write of the path committed]
+const cases: [string, Fault, string[]][] = [
+  // The session is written first and revoked again when the account cannot be written: a retry
+  // after the 503 registers normally instead of meeting 409.
+  ["register", "users.create", ["kv +revoked"]],
+  ["register", "sessions.put", []],
+  ["login (right password)", "attempts.lockedUntil", []],
+  ["login (right password)", "users.findByIdentifier", []],
+  ["login (right password)", "users.recordLogin", []],
+  ["login (right password)", "attempts.recordSuccess", ["user.last_login_at"]],
+  ["login (right password)", "sessions.put", ["user.last_login_at", "audit +login_success"]],
+  ["login (wrong password)", "attempts.recordFailure", []],
+  ["refresh", "sessions.get", []],
+  ["refresh", "users.findById", []],
+  ["refresh", "sessions.put", []],
+  ["me", "sessions.isRevoked", []],
+  ["me", "users.findById", []],
+  ["logout", "sessions.isRevoked", []],
+  ["logout", "sessions.revoke", []],
+  ["logout all", "users.bumpTokenVersion", []],
+  // token_version is the authoritative part: every session has already ended.
+  ["logout all", "sessions.revoke", ["user.token_version", "user.updated_at"]],
+  ["logout all", "audit.record", ["user.token_version", "user.updated_at", "kv +revoked", "kv -session"]],
+];
+
+describe("storage faults fail closed", () => {
+  it.each(cases)("%s with %s failing: 503, no token, no cookie, changes %j", async (flowName, fault, expectedChanges) => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const u = await healthyUser(clock);
+    const fresh = uniqueName("faultnew");
+    clock.advance(1);
+    const before = await snapshot([u.username, fresh], clock.ms);
+    await expectUnavailable(await flows[flowName]!(appWithFault(fault, clock), u, fresh));
+    const after = await snapshot([u.username, fresh], clock.ms);
+    expect(changes(before, after, { [u.username]: "user", [fresh]: "new user" })).toEqual(expectedChanges);
+  });
+
+  it("the same flows without a fault do change state (so the checks above can fail)", async () => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const u = await healthyUser(clock);
+    const fresh = uniqueName("faultnew");
+    clock.advance(1);
+    const before = await snapshot([u.username, fresh], clock.ms);
+    const send = appWithFault(null, clock);
+    expect((await flows.register!(send, u, fresh)).status).toBe(201);
+    expect((await flows["login (wrong password)"]!(send, u, fresh)).status).toBe(401);
+    expect((await flows["logout all"]!(send, u, fresh)).status).toBe(204);
+    const after = await snapshot([u.username, fresh], clock.ms);
+    expect(changes(before, after, { [u.username]: "user", [fresh]: "new user" }).sort()).toEqual([
+      "audit +login_failure", "audit +logout_all", "kv +revoked", "kv +session", "kv -session",
+      "login_throttle", "new user created", "user.token_version", "user.updated_at",
+    ]);
+  });
+
+  it("lets a registration that failed on D1 be retried as if it never happened", async () => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const username = uniqueName("retry");
+    const body = json({ username, password: STRONG_PASSWORD });
+    await expectUnavailable(await appWithFault("users.create", clock)("/auth/register", body));
+    const retry = await appWithFault(null, clock)("/auth/register", json({ username, password: STRONG_PASSWORD }));
+    expect(retry.status).toBe(201);
+  });
+
+  it("answers 503 when a storage call outlives its deadline", async () => {
+    const never = new Promise<never>(() => {});
+    await expect(guardStorage("sessions.get", () => never, 5)).rejects.toMatchObject({ code: "temporarily_unavailable", status: 503, headers: { "Retry-After": "5" } });
+  });
+});
+
+// The profiles write through the same capabilities; each one's write paths, in its own dialect.
+const DOWN = "The service is temporarily unavailable. Try again shortly.";
+type ProfileFlow = (send: ReturnType<typeof appWithFault>, u: Awaited<ReturnType<typeof healthyUser>>, healthy: ReturnType<typeof appWithFault>) => Promise<Response> | Response;
+
+/** Logs in to a cookie-session profile through the healthy app: the request headers of the session. */
+async function cookieLogin(healthy: ReturnType<typeof appWithFault>, path: string, username: string) {
+  const response = await healthy(path, json({ username, password: STRONG_PASSWORD }));
+  expect(response.status).toBe(200);
+  const cookies = Object.fromEntries(response.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]!.split("=") as [string, string]));
+  const csrf = cookies.csrftoken ?? ((await response.json()) as { csrf_token: string }).csrf_token;
+  return { Cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join("; "), "X-CSRFToken": csrf };
+}
+
+const profileCases: [string, Fault, ProfileFlow, unknown, string[]][] = [
+  ["seed 000 login", "sessions.put", (send, u) => send("/accounts/login/", json({ username: u.username, password: STRONG_PASSWORD })), { error: DOWN, status: 503 }, ["user.last_login_at", "audit +login_success"]],
+  ["seed 000 logout", "sessions.revoke", async (send, u, healthy) => send("/accounts/logout/", json({}, { headers: await cookieLogin(healthy, "/accounts/login/", u.username) })), { error: DOWN, status: 503 }, []],
+  ["seed 001 token", "sessions.put", (send, u) => send("/api/token/", json({ username: u.username, password: STRONG_PASSWORD })), { detail: DOWN }, ["user.last_login_at", "audit +login_success"]],
+  ["seed 001 refresh", "sessions.put", async (send, u, healthy) => {
+    const { refresh } = (await (await healthy("/api/token/", json({ username: u.username, password: STRONG_PASSWORD }))).json()) as { refresh: string };
+    return send("/api/token/refresh/", json({ refresh }));
+  }, { detail: DOWN }, []],
+  ["seed 001 blacklist", "sessions.revoke", (send, u) => send("/api/token/blacklist/", json({ refresh: u.refresh_token })), { detail: DOWN }, []],
+  ["seed 002 register", "users.create", (send) => send("/api/auth/register", json({ username: uniqueName("f2"), password: STRONG_PASSWORD })), { detail: DOWN }, []],
+  ["seed 002 login", "sessions.put", (send, u) => send("/api/auth/login", json({ username: u.username, password: STRONG_PASSWORD })), { detail: DOWN }, ["user.last_login_at", "audit +login_success"]],
+  ["seed 003 refresh", "sessions.put", (send, u) => send("/api/v1/auth/refresh", json({ refresh_token: u.refresh_token })), { error: "service_unavailable", message: DOWN, code: 503 }, []],
+  ["seed 003 logout", "sessions.revoke", (send, u) => send("/api/v1/auth/logout", json({}, { headers: bearer(u.access_token) })), { error: "service_unavailable", message: DOWN, code: 503 }, []],
+  ["seed 004 login", "attempts.recordFailure", (send, u) => send("/api/login/", json({ username: u.username, password: "not the password" })), { detail: DOWN }, []],
+  ["seed 004 logout", "sessions.revoke", async (send, u, healthy) => send("/api/logout/", json({}, { headers: await cookieLogin(healthy, "/api/login/", u.username) })), { detail: DOWN }, []],
+];
+
+describe("storage faults fail closed on every profile's write paths", () => {
+  it.each(profileCases)("%s with %s failing: 503 in the dialect, no token, no cookie", async (_, fault, flow, body, expectedChanges) => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const u = await healthyUser(clock);
+    const healthy = appWithFault(null, clock);
+    const failing = appWithFault(fault, clock);
+    clock.advance(1);
+    // Snapshot after any healthy preparation the flow does, so only the failing request counts.
+    let before: Snapshot | undefined;
+    const response = await flow(async (path, init) => ((before = await snapshot([u.username], clock.ms)), failing(path, init)), u, healthy);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("5");
+    expect(response.headers.get("Set-Cookie")).toBeNull();
+    expect(await response.json()).toEqual(body);
+    expect(changes(before!, await snapshot([u.username], clock.ms), { [u.username]: "user" })).toEqual(expectedChanges);
+  });
+});
+

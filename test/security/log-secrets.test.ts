@@ -1,0 +1,57 @@
+// No secret in any log line: runs every flow that logs (failures, lockout, reuse, faults,
+// logout-all) with spies on the console, then scans each captured line for every secret used.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../../src/app";
+import { memoryAuditStore, memoryLoginAttemptStore } from "../../src/storage/memory-security";
+import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
+import { guardStorage } from "../../src/storage/guard";
+import { envWith, json, TestClock, testEnv, uniqueName } from "../helpers";
+
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("log lines carry no secrets", () => {
+  it("logs structured JSON without passwords, tokens, cookies or server secrets", async () => {
+    const lines: string[] = [];
+    for (const level of ["log", "info", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((...args) => void lines.push(args.map(String).join(" ")));
+
+    const pepper = "pepper-" + crypto.randomUUID();
+    const env = envWith({ PASSWORD_PEPPER: pepper });
+    const clock = new TestClock();
+    const audit = memoryAuditStore();
+    const sessions = memorySessionStore(clock.now);
+    const stores = { users: memoryUserStore(), sessions, attempts: memoryLoginAttemptStore(audit), audit };
+    const app = createApp({ stores: () => stores, clock: clock.now });
+    const send = (path: string, init: RequestInit = {}) => app.request(path, init, env);
+    const password = "Secret-Passw0rd-" + crypto.randomUUID().slice(0, 8);
+    const wrongPassword = "Wrong-Passw0rd-" + crypto.randomUUID().slice(0, 8);
+    const username = uniqueName("logscan");
+    const secrets = [password, wrongPassword, pepper, testEnv.REFRESH_TOKEN_SECRET, (JSON.parse(testEnv.TEST_KEYS).RS256 as { d: string }).d];
+
+    const registered = (await (await send("/auth/register", json({ username, password }))).json()) as { access_token: string; refresh_token: string };
+    for (let i = 0; i < 6; i++) await send("/auth/login", json({ username, password: wrongPassword })); // failures, lockout, 429
+    clock.advance(31);
+    const login = await send("/auth/login", json({ username, password }));
+    const cookies = login.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]!.split("=")[1]!);
+    const session = (await login.json()) as { access_token: string; refresh_token: string };
+    const rotated = (await (await send("/auth/refresh", json({ refresh_token: session.refresh_token }))).json()) as { refresh_token: string; access_token: string };
+    await send("/auth/me", { headers: { Cookie: `edge_access=${cookies[0]}` } });
+    await send("/auth/me", { headers: { Authorization: `Bearer ${rotated.access_token}x` } });
+    clock.advance(11);
+    await send("/auth/refresh", json({ refresh_token: session.refresh_token })); // reuse: family revoked
+    await send("/auth/logout", json({ all: true }, { headers: { Authorization: `Bearer ${registered.access_token}` } }));
+    stores.sessions = { ...sessions, get: () => guardStorage("sessions.get", () => Promise.reject(new Error(`KV down for ${registered.refresh_token}`))) };
+    await send("/auth/refresh", json({ refresh_token: registered.refresh_token })); // storage fault
+
+    for (const token of [registered, session, rotated]) {
+      secrets.push(token.access_token, token.refresh_token, token.access_token.split(".")[2]!, token.refresh_token.split(".")[2]!, token.refresh_token.split(".")[3]!);
+    }
+    secrets.push(...cookies);
+
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual(expect.arrayContaining(["audit", "request_refused", "session_revoked"]));
+    const audited = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "audit").map((l) => l.audit_event);
+    expect(new Set(audited)).toEqual(new Set(["login_failure", "lockout", "login_success", "refresh_reuse_detected", "logout_all"]));
+    for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
+  });
+});
