@@ -52,6 +52,12 @@ export async function startMiniflare({ bundle, vars, persist, limits = 1_000_000
     kvPersist: persist ? path.join(persist, "kv") : false,
     host: "127.0.0.1",
     port: 0,
+    // The worker's own log lines (one audit line per login) would flood the report: dropped here,
+    // still written by workerd (its CPU counts); stderr is kept for diagnosis.
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.resume();
+      stderr.pipe(process.stderr);
+    },
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return { url, mf, pids: workerdPids(before), stop: () => mf.dispose() };
