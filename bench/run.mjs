@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick | --smoke] [--out DIR]`: edge-auth side by side with Django
 // SimpleJWT and with the crypto floor, in one run on one machine. See bench/README.md.
-//   full    15 s phases, warm-ups: the recorded run (~9 minutes)
+//   full    10 s phases at 1 connection, 15 s at 50, warm-ups: the recorded run (~10 minutes)
 //   --quick 3–4 s phases (under 2 minutes)
 //   --smoke 1–2 s phases: every field, no meaningful numbers (used by `npm test`)
 //   --alg ES256|EdDSA  sign with another algorithm than the default RS256
