@@ -2,7 +2,7 @@
 // `npm run bench [-- --quick | --smoke] [--out DIR]`: edge-auth side by side with Django
 // SimpleJWT and with the crypto floor, in one run on one machine. See bench/README.md.
 //   full    10 s phases at 1 connection, 15 s at 50, warm-ups: the recorded run (~10 minutes)
-//   --quick 3–4 s phases (under 2 minutes)
+//   --quick 2–3 s phases, no warm-up (under 2 minutes)
 //   --smoke 1–2 s phases: every field, no meaningful numbers (used by `npm test`)
 //   --alg ES256|EdDSA  sign with another algorithm than the default RS256
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +24,7 @@ import { runScenarios, SIDES } from "./lib/scenarios.mjs";
 
 const MODES = {
   full: { durations: { c1: 10, c50: 15 }, warmup: 3, reps: { kdf: 30, crypto: 2000 }, peerKdfRounds: 20 },
-  quick: { durations: { c1: 3, c50: 4 }, warmup: 1, reps: { kdf: 10, crypto: 500 }, peerKdfRounds: 5 },
+  quick: { durations: { c1: 2, c50: 3 }, warmup: 0, reps: { kdf: 10, crypto: 500 }, peerKdfRounds: 5 },
   smoke: { durations: { c1: 1, c50: 2 }, warmup: 0, reps: { kdf: 2, crypto: 20 }, peerKdfRounds: 1 },
 };
 const CONNECTIONS = { c1: 1, c50: 50 };

@@ -26,7 +26,7 @@ export const SIDES = {
  * A phase where every request is one password hash: at 50 connections the first response only
  * comes after ~50 hashes (seconds), so a short phase would complete no request at all.
  */
-export const hashBoundSeconds = (seconds, connections) => (connections > 1 ? Math.max(seconds, 6) : seconds);
+export const hashBoundSeconds = (seconds, connections) => (connections > 1 ? Math.max(seconds, 5) : seconds);
 
 async function login(url, side, credentials) {
   const { status, text } = await request(url + side.login, { method: "POST", body: credentials });
