@@ -51,7 +51,7 @@ async function prepare(env: Record<string, unknown>): Promise<Prepared> {
   const config = readConfig(env);
   const ring = await loadKeyRing(config);
   const keys = Array.isArray(ring) ? null : ring;
-  if (Array.isArray(ring)) config.problems.push(...ring);
+  if (Array.isArray(ring)) config.problems.push(...ring.filter((problem) => !config.problems.includes(problem)));
   const refreshKey = config.refreshSecret ? await importHmacKey(config.refreshSecret) : null;
   if (config.problems.length > 0) logEvent("error", "config_unusable", { problems: config.problems });
   return { config, keys, refreshKey };

@@ -45,6 +45,7 @@ export async function loadKeyRing(config: Config): Promise<KeyRing | string[]> {
     const active: SigningKey = { kid: await hsKid(key), alg: "HS256", signKey: key, verifyKey: key };
     return { active, byKid: new Map([[active.kid, active]]), jwks: { keys: [] } };
   }
+  if (!config.signingKeysJson) return ["SIGNING_KEYS is missing"];
   let parsed: unknown;
   try {
     parsed = JSON.parse(config.signingKeysJson ?? "");
