@@ -9,7 +9,7 @@ import { AuthError } from "../errors";
 import { csrfMatches, endCookieSession, resumeCookieSession, startCookieSession, type CookieSession } from "../sessions/cookie-session";
 import { isForm } from "./body";
 import { isHttps } from "./cookies";
-import { isAllowedOrigin } from "./origin";
+import { assertAllowedOrigin } from "./origin";
 import type { AppEnv } from "./types";
 
 export const SESSION_COOKIE = "sessionid";
@@ -46,10 +46,7 @@ async function presentedCsrfToken(c: Context<AppEnv>): Promise<string | undefine
 export const CSRF_FAILED = "CSRF verification failed. Request aborted.";
 const refused = (reason: string) => new AuthError("forbidden", CSRF_FAILED, { reason });
 
-function requireAllowedOrigin(c: Context<AppEnv>): void {
-  const origin = c.req.header("Origin");
-  if (origin !== undefined && !isAllowedOrigin(c, origin)) throw refused(`origin ${origin} not allowed`);
-}
+const requireAllowedOrigin = (c: Context<AppEnv>) => assertAllowedOrigin(c, (origin) => refused(`origin ${origin} not allowed`));
 
 /**
  * For every unsafe request authenticated by the session cookie: a browser's Origin must be this

@@ -9,9 +9,12 @@ export function isAllowedOrigin(c: Context<AppEnv>, origin: string): boolean {
   return origin === new URL(c.req.url).origin || c.get("rt").config.allowedOrigins.includes(origin);
 }
 
-export function assertSameOriginForCookie(c: Context<AppEnv>): void {
+/** Throws `refusal(origin)` when a browser sent an Origin that is neither ours nor allowed. */
+export function assertAllowedOrigin(c: Context<AppEnv>, refusal: (origin: string) => AuthError): void {
   const origin = c.req.header("Origin");
-  if (origin !== undefined && !isAllowedOrigin(c, origin)) {
-    throw new AuthError("forbidden", "Cross-origin requests authenticated by cookie are not allowed from this origin.", { reason: `origin ${origin}` });
-  }
+  if (origin !== undefined && !isAllowedOrigin(c, origin)) throw refusal(origin);
+}
+
+export function assertSameOriginForCookie(c: Context<AppEnv>): void {
+  assertAllowedOrigin(c, (origin) => new AuthError("forbidden", "Cross-origin requests authenticated by cookie are not allowed from this origin.", { reason: `origin ${origin}` }));
 }

@@ -136,14 +136,15 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
     expiresAt: nextDeadline(rt, session, now),
   };
   await rt.stores.sessions.put(rotated, secondsUntil(rt, rotated.expiresAt));
-  const tokens = await issueTokens(rt, user, rotated, await encodeRefreshToken(rt.refreshKey!, next));
-  return { user, session: rotated, tokens };
+  return answerWith(rt, user, rotated, next);
 }
 
 /** A concurrent or retried redemption inside the reuse interval gets the successor already issued. */
 async function answerAgain(rt: Runtime, session: SessionRecord, token: RefreshToken): Promise<SessionResult> {
-  const user = await loadSessionUser(rt, session);
-  const next = await successorOf(rt.refreshKey!, token);
+  return answerWith(rt, await loadSessionUser(rt, session), session, await successorOf(rt.refreshKey!, token));
+}
+
+async function answerWith(rt: Runtime, user: UserRecord, session: SessionRecord, next: RefreshToken): Promise<SessionResult> {
   const tokens = await issueTokens(rt, user, session, await encodeRefreshToken(rt.refreshKey!, next));
   return { user, session, tokens };
 }
