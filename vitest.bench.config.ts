@@ -1,4 +1,4 @@
-// The benchmark's own test (Node): runs `bench/run.mjs --smoke` once and checks its results.json.
+// The benchmark's own test (Node): runs `bench/run.mjs --quick` once and checks its results.json.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,6 +6,6 @@ export default defineConfig({
     include: ["bench/test/**/*.test.ts"],
     environment: "node",
     testTimeout: 30_000,
-    hookTimeout: 300_000,
+    hookTimeout: 450_000,
   },
 });

@@ -9,7 +9,12 @@ import { signAccessToken, verifyAccessToken, type AccessClaims } from "../src/to
 import { loadKeyRing, type KeyRing } from "../src/tokens/signing-keys";
 
 type Bindings = Record<string, string>;
-const app = new Hono<{ Bindings: Bindings }>();
+interface StorageBindings {
+  FLOOR_KV: KVNamespace;
+  FLOOR_DB: D1Database;
+  FLOOR_LIMITER: RateLimit;
+}
+const app = new Hono<{ Bindings: Bindings & StorageBindings }>();
 
 const CLAIMS: AccessClaims = { sub: "00000000-0000-4000-8000-000000000000", sid: "floor", username: "floor", roles: [], ver: 0, client_id: "edge-auth" };
 let ring: Promise<KeyRing> | undefined;
@@ -59,6 +64,39 @@ app.get("/floor/verify", async (c) => {
   const token = await signAccessToken(ring, tokenSettings, CLAIMS, now);
   for (let i = 0; i < n; i++) await verifyAccessToken(ring, tokenSettings, token, now);
   return c.json({ n, alg: ring.active.alg });
+});
+
+// One storage call of each kind a refresh makes, shaped like ours: a session record of the same
+// size put with a TTL and read back as JSON, a user row read by primary key, one limiter check.
+const SESSION = JSON.stringify({ sid: "0".repeat(22), userId: CLAIMS.sub, clientId: "edge-auth", kind: "refresh", generation: 1, currentHash: "h".repeat(43), previousHash: "h".repeat(43), tokenVersion: 0, createdAt: 0, rotatedAt: 0, lastUsedAt: 0, expiresAt: 0, accessTtl: null });
+const floorKey = (i: number) => `session:floor-${i % 64}`;
+
+app.get("/floor/kv-put", async (c) => {
+  const n = count(c.req.query("n"));
+  for (let i = 0; i < n; i++) await c.env.FLOOR_KV.put(floorKey(i), SESSION, { expirationTtl: 3600 });
+  return c.json({ n });
+});
+
+app.get("/floor/kv-get", async (c) => {
+  const n = count(c.req.query("n"));
+  await c.env.FLOOR_KV.put(floorKey(0), SESSION, { expirationTtl: 3600 });
+  for (let i = 0; i < n; i++) await c.env.FLOOR_KV.get(floorKey(0), "json");
+  return c.json({ n });
+});
+
+app.get("/floor/d1-read", async (c) => {
+  const n = count(c.req.query("n"));
+  await c.env.FLOOR_DB.exec("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, username TEXT NOT NULL, roles TEXT NOT NULL)");
+  await c.env.FLOOR_DB.prepare("INSERT OR IGNORE INTO users (id, username, roles) VALUES (?, 'floor', '[]')").bind(CLAIMS.sub).run();
+  const read = c.env.FLOOR_DB.prepare("SELECT * FROM users WHERE id = ?").bind(CLAIMS.sub);
+  for (let i = 0; i < n; i++) await read.first();
+  return c.json({ n });
+});
+
+app.get("/floor/rate-limit", async (c) => {
+  const n = count(c.req.query("n"));
+  for (let i = 0; i < n; i++) await c.env.FLOOR_LIMITER.limit({ key: "refresh:127.0.0.1" });
+  return c.json({ n });
 });
 
 export default app;

@@ -146,7 +146,7 @@ async function main() {
     connections: CONNECTIONS,
     sides: {
       ours: {
-        runtime: "workerd through Miniflare's API (production bundle, no dev proxy, in-memory D1/KV)",
+        runtime: "workerd through Miniflare's API (production bundle on a socket straight to the worker: no dev proxy, no Miniflare entry worker; in-memory D1/KV)",
         signing: `${bindings.JWT_ALGORITHM} (WebCrypto via jose)`,
         kdf: `${password.algorithm} (${password.iterations} iterations)`,
         kdf_cpu_ms: floors.kdf_configured.cpu_ms,

@@ -2,7 +2,7 @@
 // `npm test`: every suite, in order, and one closing line "N passed, N failed".
 //   1. in-runtime tests inside workerd (vitest + @cloudflare/vitest-pool-workers)
 //   2. end-to-end tests against the real worker over loopback (vitest, Node)
-//   3. the benchmark's smoke run (bench/test/)
+//   3. the benchmark's quick run (bench/test/)
 // Exits non-zero when any test fails or a suite cannot run.
 import { spawnSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
@@ -25,7 +25,7 @@ const suites = [
     args: ["run", "--config", "vitest.e2e.config.ts"],
     packages: ["python3-jwt", "python3-cryptography", "curl", "python3-requests", "golang-go", "chromium"],
   },
-  // `npm run bench -- --smoke` (1–2 s phases) and its results.json; the peer and wrk come from apt.
+  // `npm run bench -- --quick` (2–3 s phases) and its results.json; the peer and wrk come from apt.
   { name: "bench", args: ["run", "--config", "vitest.bench.config.ts"], packages: ["wrk", "gunicorn", "python3-djangorestframework-simplejwt"] },
 ];
 const only = process.argv.slice(2);

@@ -1,4 +1,5 @@
-// Floors measured inside workerd: one PBKDF2 hash, one sign, one verify (bench/floor-worker.ts).
+// Floors measured inside workerd: one PBKDF2 hash, one sign, one verify, and one call of each
+// local storage emulator a refresh uses (bench/floor-worker.ts).
 // Each figure is the workerd process's CPU for a request repeating the operation n times, minus
 // the same request with n = 0, divided by n.
 import { request } from "./http.mjs";
@@ -33,5 +34,12 @@ export async function measureCryptoFloors({ url, pids, password, reps }) {
     kdf_pbkdf2_sha512_100k: await kdf("pbkdf2_sha512", 100_000),
     sign_cpu_ms: await perOperation(url, "/floor/sign", reps.crypto, pids),
     verify_cpu_ms: await perOperation(url, "/floor/verify", reps.crypto, pids),
+    // The local emulators of the bindings, which run in the worker's own process here.
+    storage_cpu_ms: {
+      kv_get: await perOperation(url, "/floor/kv-get", reps.crypto, pids),
+      kv_put: await perOperation(url, "/floor/kv-put", reps.crypto, pids),
+      d1_read: await perOperation(url, "/floor/d1-read", reps.crypto, pids),
+      rate_limit: await perOperation(url, "/floor/rate-limit", reps.crypto, pids),
+    },
   };
 }

@@ -36,7 +36,7 @@ export async function runPhase({ url, connections, seconds, cpu, script = "reque
   const args = ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--timeout", "10s", "-s", path.join(WRK_DIR, `${script}.lua`), url];
   const groups = Object.entries(cpu).map(([name, pids]) => [name, typeof pids === "function" ? pids() : pids]);
   const before = groups.map(([, pids]) => cpuMs(pids));
-  const result = await runWrk(args, { ...env, BENCH_THREADS: String(threads) });
+  const result = await runWrk(args, { BENCH_CLIENT_IP: CLIENT_IP, ...env, BENCH_THREADS: String(threads) });
   const after = groups.map(([, pids]) => cpuMs(pids));
   const requests = result.requests;
   const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
@@ -55,6 +55,9 @@ export async function runPhase({ url, connections, seconds, cpu, script = "reque
     ...(perRequest.length > 1 ? { cpu_ms_per_request_by_process: Object.fromEntries(perRequest) } : {}),
   };
 }
+
+/** Sent as CF-Connecting-IP by every request (Cloudflare's edge sets it; the peer ignores it). */
+export const CLIENT_IP = "127.0.0.1";
 
 /** Two threads keep 50 connections busy on a 2-core machine (refresh chains are queued per thread). */
 export const wrkThreads = (connections) => Math.min(connections, 2);

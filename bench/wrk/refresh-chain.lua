@@ -7,7 +7,8 @@
 -- A connection has one request in flight, so the queue never runs dry while chains succeed; this
 -- keeps wrk at 2 threads (with one thread per connection, workerd saw connections reset).
 -- Environment: BENCH_THREADS, BENCH_TOKENS, BENCH_BODY_TEMPLATE (JSON with %s for the token),
--- BENCH_TOKEN_FIELD (the response field carrying the successor).
+-- BENCH_TOKEN_FIELD (the response field carrying the successor), BENCH_CLIENT_IP (sent as
+-- CF-Connecting-IP, as Cloudflare's edge does).
 dofile(os.getenv("BENCH_WRK_DIR") .. "/summary.lua")
 
 local counter = 0
@@ -19,6 +20,9 @@ end
 local template = os.getenv("BENCH_BODY_TEMPLATE")
 local pattern = '"' .. os.getenv("BENCH_TOKEN_FIELD") .. '"%s*:%s*"([^"]+)"'
 local tokens, last = {}, nil
+local headers = { ["Content-Type"] = "application/json" }
+local client_ip = os.getenv("BENCH_CLIENT_IP")
+if client_ip and client_ip ~= "" then headers["CF-Connecting-IP"] = client_ip end
 
 function init(args)
   local threads, line_number = tonumber(os.getenv("BENCH_THREADS")), 0
@@ -32,7 +36,7 @@ end
 function request()
   -- Only when a chain was broken by an error: its last token again (counted as what it gets).
   local token = table.remove(tokens, 1) or last
-  return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, string.format(template, token))
+  return wrk.format("POST", nil, headers, string.format(template, token))
 end
 
 function response(status, headers, body)
