@@ -18,8 +18,7 @@ export async function authenticate(rt: Runtime, identifier: string, password: st
     throw new AuthError("invalid_request", "The request has invalid fields.", { fields: { password: "This password is too long." } });
   }
   const key = identifier.includes("@") ? normaliseEmail(identifier) : normaliseUsername(identifier);
-  const subject = await guardLoginAttempt(rt, key);
-  const user = await rt.stores.users.findByIdentifier(key);
+  const { subject, found: user } = await guardLoginAttempt(rt, key, () => rt.stores.users.findByIdentifier(key));
   const stored = user?.passwordHash ?? dummyHash(rt.config.password);
   const matches = await verifyPassword(password, stored, rt.config.password.pepper);
   if (!user || !matches || !user.isActive) {

@@ -23,7 +23,7 @@ function throttledApp(limits: Partial<RateLimits> = {}) {
   const app = createApp({ stores: () => stores, clock: clock.now, rateLimits: () => all });
   const send = (path: string, init: RequestInit = {}, ip = "203.0.113.7") =>
     app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": ip } }, testEnv);
-  return { send, clock, audit, attempts };
+  return { send, clock, audit, attempts, users: stores.users };
 }
 
 const login = (username: string, password: string) => json({ username, password });
@@ -54,6 +54,31 @@ describe("rate limiting per client IP", () => {
     expect(perClient.counts.get(`${action}:203.0.113.7`)).toBe(3);
     // Another client is not affected.
     expect((await send(path, body(), "198.51.100.9")).status).not.toBe(429);
+  });
+});
+
+describe("the reads before a credential check", () => {
+  it("reads the account and the lockout state only after the limiter let the login through", async () => {
+    const { send, users, attempts } = throttledApp({ perClient: countingLimiter(1) });
+    const findByIdentifier = vi.spyOn(users, "findByIdentifier");
+    const lockedUntil = vi.spyOn(attempts, "lockedUntil");
+    expect((await send("/auth/login", login("someone", "whatever password"))).status).toBe(401);
+    expect([findByIdentifier.mock.calls, lockedUntil.mock.calls.length]).toEqual([[["someone"]], 1]);
+    await expectRateLimited(await send("/auth/login", login("someone", "whatever password")), "60");
+    expect([findByIdentifier.mock.calls.length, lockedUntil.mock.calls.length]).toEqual([1, 1]);
+  });
+
+  it("reads the account while the lockout read is in flight (one round trip, not two)", async () => {
+    const { send, users, attempts } = throttledApp();
+    const findByIdentifier = vi.spyOn(users, "findByIdentifier");
+    let accountReadStarted: boolean | undefined;
+    vi.spyOn(attempts, "lockedUntil").mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      accountReadStarted = findByIdentifier.mock.calls.length === 1;
+      return null;
+    });
+    expect((await send("/auth/login", login("someone", "whatever password"))).status).toBe(401);
+    expect(accountReadStarted).toBe(true);
   });
 });
 
