@@ -12,6 +12,7 @@ import {
 } from "../tokens/refresh-token";
 import { timingSafeEqualText } from "../crypto/bytes";
 import { issueTokens, type IssuedTokens } from "./issue-tokens";
+import { storeRotation } from "./store-rotation";
 
 export const INVALID_GRANT = "The refresh token is invalid, expired or revoked.";
 const invalidGrant = (reason: string) => new AuthError("invalid_grant", INVALID_GRANT, { reason });
@@ -135,7 +136,7 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
     lastUsedAt: now,
     expiresAt: nextDeadline(rt, session, now),
   };
-  await rt.stores.sessions.put(rotated, secondsUntil(rt, rotated.expiresAt));
+  await storeRotation(rt, rotated, secondsUntil(rt, rotated.expiresAt));
   return answerWith(rt, user, rotated, next);
 }
 

@@ -103,3 +103,57 @@ describe("concurrent redemption (real KV)", () => {
     expect(next.status).toBe(200);
   });
 });
+
+describe("concurrent redemption under KV's one write per second per key", () => {
+  /** The real local KV, refusing a second write to a key within a second as Cloudflare's KV does. */
+  function oneWritePerSecondPerKey(kv: KVNamespace) {
+    const lastWrite = new Map<string, number>();
+    let enforcing = false;
+    const limited = new Proxy(kv, {
+      get(target, name) {
+        if (name !== "put") return Reflect.get(target, name).bind(target);
+        return async (key: string, ...rest: unknown[]) => {
+          if (enforcing && Date.now() - (lastWrite.get(key) ?? -Infinity) < 1000) throw new Error("KV PUT failed: 429 Too Many Requests");
+          lastWrite.set(key, Date.now());
+          return (target.put as (...args: unknown[]) => Promise<void>)(key, ...rest);
+        };
+      },
+    });
+    const enforce = ({ countEarlierWrites = false } = {}) => {
+      if (!countEarlierWrites) lastWrite.clear();
+      enforcing = true;
+    };
+    return { limited, enforce };
+  }
+
+  it("answers every one of 20 parallel redemptions with the one successor, though 19 writes are refused", async () => {
+    const kv = oneWritePerSecondPerKey(testEnv.AUTH_KV);
+    const limitedEnv = { ...testEnv, AUTH_KV: kv.limited } as Env;
+    const request = (path: string, init?: RequestInit) => realApp.request(path, init, limitedEnv);
+    const first = await registerUser(request);
+    kv.enforce();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => request("/auth/refresh", json({ refresh_token: first.refresh_token }))));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const successors = new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as Tokens).refresh_token)));
+    expect(successors.size).toBe(1);
+    // The stored rotation is that successor's: redeeming it (the limit aside) rotates on.
+    const next = await realApp.request("/auth/refresh", json({ refresh_token: [...successors][0] }), testEnv);
+    expect(next.status).toBe(200);
+  });
+
+  it("still answers 503 when a refused write left the record without this rotation", async () => {
+    const kv = oneWritePerSecondPerKey(testEnv.AUTH_KV);
+    const request = (path: string, init?: RequestInit) => realApp.request(path, init, { ...testEnv, AUTH_KV: kv.limited } as Env);
+    const first = await registerUser(request);
+    kv.enforce({ countEarlierWrites: true }); // the registration wrote the session key just now
+    const refused = await request("/auth/refresh", json({ refresh_token: first.refresh_token }));
+    expect([refused.status, refused.headers.get("Retry-After"), await refused.json()]).toEqual([
+      503,
+      expect.any(String),
+      { error: "temporarily_unavailable", error_description: "The service is temporarily unavailable. Try again shortly." },
+    ]);
+    // Nothing was rotated: the same token still redeems once the second has passed.
+    expect((await realApp.request("/auth/refresh", json({ refresh_token: first.refresh_token }), testEnv)).status).toBe(200);
+  });
+});
+
