@@ -11,8 +11,8 @@ export function computeRatios(results) {
 
   // What a refresh cannot avoid on this runtime, each measured in the floor worker: the runtime's
   // own cost of a request (hello-world at 50 connections), the emulated storage calls a refresh
-  // makes (one limiter check, the session read, the rotated session's write; the user row comes
-  // from the read cache), and one signature.
+  // makes (one limiter check, the session read, the rotated session's write; the user row and the
+  // revocation marker come from the read cache), and one signature.
   const storage = results.floors.storage_cpu_ms;
   const refreshFloor = round(results.floors.hello.c50.cpu_ms_per_request + storage.rate_limit + storage.kv_get + storage.kv_put + results.floors.sign_cpu_ms, 3);
   const phases = [...Object.values(ours), ...Object.values(peer)].flatMap((scenario) => Object.values(scenario));

@@ -84,8 +84,10 @@ export async function findSession(rt: Runtime, presented: string): Promise<{ tok
   assertUsable(rt.config);
   const token = await decodeRefreshToken(rt.refreshKey!, presented);
   if (!token) throw invalidGrant("malformed or forged refresh token");
-  const session = await rt.stores.sessions.get(token.sid);
-  if (!session) throw invalidGrant("no such session");
+  // The marker too, not only the record: revoke() writes the marker first and then deletes the
+  // record, and a delete that fails (KV allows one write per second per key) leaves the record.
+  const [session, revoked] = await Promise.all([rt.stores.sessions.get(token.sid), rt.stores.sessions.isRevoked(token.sid)]);
+  if (!session || revoked) throw invalidGrant(session ? "session revoked" : "no such session");
   if (rt.now() >= session.expiresAt) throw invalidGrant("session expired");
   return { token, session };
 }

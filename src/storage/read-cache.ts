@@ -67,8 +67,10 @@ function cachedSessions(store: SessionStore): SessionStore {
   return {
     ...store,
     async revoke(sid, markerTtlSeconds) {
-      await store.revoke(sid, markerTtlSeconds);
+      // Marked before the write, not after: whoever revokes wants the session gone, so this
+      // isolate refuses it even when the write fails halfway (fail closed).
       revoked.set(sid, true, Date.now());
+      await store.revoke(sid, markerTtlSeconds);
     },
     isRevoked: (sid) => cached(revoked, sid, () => store.isRevoked(sid)),
   };

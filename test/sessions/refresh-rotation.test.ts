@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { d1UserStore } from "../../src/storage/d1-users";
+import { kvSessionStore } from "../../src/storage/kv-sessions";
 import { json, memoryApp, realApp, registerUser, testEnv, TestClock, STRONG_PASSWORD } from "../helpers";
 
 type Tokens = { access_token: string; refresh_token: string; refresh_expires_in: number };
@@ -157,3 +160,24 @@ describe("concurrent redemption under KV's one write per second per key", () => 
   });
 });
 
+describe("a logout whose record delete fails after the revocation marker landed", () => {
+  it("answers 503, and another isolate (no shared cache) refuses the session's refresh token", async () => {
+    // The real local KV, refusing deletes as KV does for a key written less than a second ago.
+    const refusingDeletes = new Proxy(testEnv.AUTH_KV, {
+      get(target, name) {
+        if (name === "delete") return async () => Promise.reject(new Error("KV DELETE failed: 429 Too Many Requests"));
+        return Reflect.get(target, name).bind(target);
+      },
+    });
+    // Session stores without the per-isolate read cache: each app sees only what KV holds.
+    const here = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(refusingDeletes) }) });
+    const elsewhere = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(testEnv.AUTH_KV) }) });
+    const first = await registerUser((path, init) => elsewhere.request(path, init, testEnv));
+    const logout = await here.request("/auth/logout", { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${first.access_token}` }, body: "{}" }, testEnv);
+    expect(logout.status).toBe(503);
+    const sid = first.refresh_token.split(".")[0];
+    expect([await testEnv.AUTH_KV.get(`revoked:${sid}`), await testEnv.AUTH_KV.get(`session:${sid}`) !== null]).toEqual(["1", true]);
+    const refresh = await elsewhere.request("/auth/refresh", json({ refresh_token: first.refresh_token }), testEnv);
+    expect([refresh.status, await refresh.json()]).toEqual([401, INVALID_GRANT]);
+  });
+});

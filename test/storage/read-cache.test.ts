@@ -49,6 +49,15 @@ describe("read cache", () => {
     expect(await sessions.isRevoked(sid)).toBe(true);
   });
 
+  it("refuses a session whose revocation failed halfway through it (fail closed)", async () => {
+    const { sessions, cached } = cachedStores();
+    const sid = crypto.randomUUID();
+    expect(await cached.sessions.isRevoked(sid)).toBe(false);
+    sessions.revoke = async () => Promise.reject(new Error("KV DELETE failed: 429 Too Many Requests"));
+    await expect(cached.sessions.revoke(sid, 300)).rejects.toThrow("429");
+    expect(await cached.sessions.isRevoked(sid)).toBe(true);
+  });
+
   it("does not cache session records or identifier lookups, which rotation and login must read fresh", async () => {
     const { users, cached } = cachedStores();
     const user = newUser();
