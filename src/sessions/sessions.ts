@@ -138,7 +138,7 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
     lastUsedAt: now,
     expiresAt: nextDeadline(rt, session, now),
   };
-  await storeRotation(rt, rotated, secondsUntil(rt, rotated.expiresAt));
+  await storeRotation(rt, session, rotated, secondsUntil(rt, rotated.expiresAt));
   return answerWith(rt, user, rotated, next);
 }
 

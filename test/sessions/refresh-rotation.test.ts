@@ -112,11 +112,15 @@ describe("concurrent redemption under KV's one write per second per key", () => 
   function oneWritePerSecondPerKey(kv: KVNamespace) {
     const lastWrite = new Map<string, number>();
     let enforcing = false;
+    let refused = 0;
     const limited = new Proxy(kv, {
       get(target, name) {
         if (name !== "put") return Reflect.get(target, name).bind(target);
         return async (key: string, ...rest: unknown[]) => {
-          if (enforcing && Date.now() - (lastWrite.get(key) ?? -Infinity) < 1000) throw new Error("KV PUT failed: 429 Too Many Requests");
+          if (enforcing && Date.now() - (lastWrite.get(key) ?? -Infinity) < 1000) {
+            refused++;
+            throw new Error("KV PUT failed: 429 Too Many Requests");
+          }
           lastWrite.set(key, Date.now());
           return (target.put as (...args: unknown[]) => Promise<void>)(key, ...rest);
         };
@@ -126,7 +130,7 @@ describe("concurrent redemption under KV's one write per second per key", () => 
       if (!countEarlierWrites) lastWrite.clear();
       enforcing = true;
     };
-    return { limited, enforce };
+    return { limited, enforce, refusals: () => refused };
   }
 
   it("answers every one of 20 parallel redemptions with the one successor, though 19 writes are refused", async () => {
@@ -144,18 +148,34 @@ describe("concurrent redemption under KV's one write per second per key", () => 
     expect(next.status).toBe(200);
   });
 
-  it("still answers 503 when a refused write left the record without this rotation", async () => {
+  it("answers a refresh made within a second of the login by writing once the second has passed", async () => {
     const kv = oneWritePerSecondPerKey(testEnv.AUTH_KV);
     const request = (path: string, init?: RequestInit) => realApp.request(path, init, { ...testEnv, AUTH_KV: kv.limited } as Env);
     const first = await registerUser(request);
     kv.enforce({ countEarlierWrites: true }); // the registration wrote the session key just now
-    const refused = await request("/auth/refresh", json({ refresh_token: first.refresh_token }));
+    const refreshed = await request("/auth/refresh", json({ refresh_token: first.refresh_token }));
+    expect(refreshed.status).toBe(200);
+    const sid = first.refresh_token.split(".")[0];
+    expect(await testEnv.AUTH_KV.get<{ generation: number }>(`session:${sid}`, "json")).toMatchObject({ generation: 1 });
+    expect(kv.refusals()).toBe(1);
+  });
+
+  it("still answers 503, rotating nothing, when KV keeps refusing the write", async () => {
+    const refusingWrites = new Proxy(testEnv.AUTH_KV, {
+      get(target, name) {
+        if (name === "put") return async () => Promise.reject(new Error("KV PUT failed: 429 Too Many Requests"));
+        return Reflect.get(target, name).bind(target);
+      },
+    });
+    const first = await registerUser((path, init) => realApp.request(path, init, testEnv));
+    const refused = await realApp.request("/auth/refresh", json({ refresh_token: first.refresh_token }), { ...testEnv, AUTH_KV: refusingWrites } as Env);
     expect([refused.status, refused.headers.get("Retry-After"), await refused.json()]).toEqual([
       503,
       expect.any(String),
       { error: "temporarily_unavailable", error_description: "The service is temporarily unavailable. Try again shortly." },
     ]);
-    // Nothing was rotated: the same token still redeems once the second has passed.
+    const sid = first.refresh_token.split(".")[0];
+    expect(await testEnv.AUTH_KV.get<{ generation: number }>(`session:${sid}`, "json")).toMatchObject({ generation: 0 });
     expect((await realApp.request("/auth/refresh", json({ refresh_token: first.refresh_token }), testEnv)).status).toBe(200);
   });
 });
