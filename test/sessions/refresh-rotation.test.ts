@@ -115,14 +115,14 @@ describe("concurrent redemption under KV's one write per second per key", () => 
     let refused = 0;
     const limited = new Proxy(kv, {
       get(target, name) {
-        if (name !== "put") return Reflect.get(target, name).bind(target);
+        if (name !== "put" && name !== "delete") return Reflect.get(target, name).bind(target);
         return async (key: string, ...rest: unknown[]) => {
           if (enforcing && Date.now() - (lastWrite.get(key) ?? -Infinity) < 1000) {
             refused++;
-            throw new Error("KV PUT failed: 429 Too Many Requests");
+            throw new Error(`KV ${name.toUpperCase()} failed: 429 Too Many Requests`);
           }
           lastWrite.set(key, Date.now());
-          return (target.put as (...args: unknown[]) => Promise<void>)(key, ...rest);
+          return (target[name] as (...args: unknown[]) => Promise<void>)(key, ...rest);
         };
       },
     });
@@ -158,6 +158,17 @@ describe("concurrent redemption under KV's one write per second per key", () => 
     const sid = first.refresh_token.split(".")[0];
     expect(await testEnv.AUTH_KV.get<{ generation: number }>(`session:${sid}`, "json")).toMatchObject({ generation: 1 });
     expect(kv.refusals()).toBe(1);
+  });
+
+  it("answers a logout made within a second of the login once the second has passed", async () => {
+    const kv = oneWritePerSecondPerKey(testEnv.AUTH_KV);
+    const request = (path: string, init?: RequestInit) => realApp.request(path, init, { ...testEnv, AUTH_KV: kv.limited } as Env);
+    const first = await registerUser(request);
+    kv.enforce({ countEarlierWrites: true });
+    const logout = await request("/auth/logout", { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${first.access_token}` }, body: "{}" });
+    expect(logout.status).toBe(204);
+    const sid = first.refresh_token.split(".")[0];
+    expect([await testEnv.AUTH_KV.get(`session:${sid}`), await testEnv.AUTH_KV.get(`revoked:${sid}`), kv.refusals()]).toEqual([null, "1", 1]);
   });
 
   it("still answers 503, rotating nothing, when KV keeps refusing the write", async () => {
