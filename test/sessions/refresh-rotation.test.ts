@@ -107,31 +107,43 @@ describe("concurrent redemption (real KV)", () => {
   });
 });
 
+type KvWrite = "put" | "delete";
+
+/** The real local KV, whose writes are refused with Cloudflare's 429 whenever `refuse` says so. */
+function kvRefusing(kv: KVNamespace, refuse: (method: KvWrite, key: string) => boolean): KVNamespace {
+  return new Proxy(kv, {
+    get(target, name) {
+      const original = Reflect.get(target, name) as (...args: unknown[]) => Promise<unknown>;
+      if (name !== "put" && name !== "delete") return typeof original === "function" ? original.bind(target) : original;
+      return async (key: string, ...rest: unknown[]) => {
+        if (refuse(name, key)) throw new Error(`KV ${name.toUpperCase()} failed: 429 Too Many Requests`);
+        return original.call(target, key, ...rest);
+      };
+    },
+  });
+}
+
+/** The real local KV, refusing a second write to a key within a second, as Cloudflare's KV does. */
+function oneWritePerSecondPerKey(kv: KVNamespace) {
+  const lastWrite = new Map<string, number>();
+  let enforcing = false;
+  let refused = 0;
+  const limited = kvRefusing(kv, (_, key) => {
+    if (enforcing && Date.now() - (lastWrite.get(key) ?? -Infinity) < 1000) {
+      refused++;
+      return true;
+    }
+    lastWrite.set(key, Date.now());
+    return false;
+  });
+  const enforce = ({ countEarlierWrites = false } = {}) => {
+    if (!countEarlierWrites) lastWrite.clear();
+    enforcing = true;
+  };
+  return { limited, enforce, refusals: () => refused };
+}
+
 describe("concurrent redemption under KV's one write per second per key", () => {
-  /** The real local KV, refusing a second write to a key within a second as Cloudflare's KV does. */
-  function oneWritePerSecondPerKey(kv: KVNamespace) {
-    const lastWrite = new Map<string, number>();
-    let enforcing = false;
-    let refused = 0;
-    const limited = new Proxy(kv, {
-      get(target, name) {
-        if (name !== "put" && name !== "delete") return Reflect.get(target, name).bind(target);
-        return async (key: string, ...rest: unknown[]) => {
-          if (enforcing && Date.now() - (lastWrite.get(key) ?? -Infinity) < 1000) {
-            refused++;
-            throw new Error(`KV ${name.toUpperCase()} failed: 429 Too Many Requests`);
-          }
-          lastWrite.set(key, Date.now());
-          return (target[name] as (...args: unknown[]) => Promise<void>)(key, ...rest);
-        };
-      },
-    });
-    const enforce = ({ countEarlierWrites = false } = {}) => {
-      if (!countEarlierWrites) lastWrite.clear();
-      enforcing = true;
-    };
-    return { limited, enforce, refusals: () => refused };
-  }
 
   it("answers every one of 20 parallel redemptions with the one successor, though 19 writes are refused", async () => {
     const kv = oneWritePerSecondPerKey(testEnv.AUTH_KV);
@@ -172,12 +184,7 @@ describe("concurrent redemption under KV's one write per second per key", () => 
   });
 
   it("still answers 503, rotating nothing, when KV keeps refusing the write", async () => {
-    const refusingWrites = new Proxy(testEnv.AUTH_KV, {
-      get(target, name) {
-        if (name === "put") return async () => Promise.reject(new Error("KV PUT failed: 429 Too Many Requests"));
-        return Reflect.get(target, name).bind(target);
-      },
-    });
+    const refusingWrites = kvRefusing(testEnv.AUTH_KV, (method) => method === "put");
     const first = await registerUser((path, init) => realApp.request(path, init, testEnv));
     const refused = await realApp.request("/auth/refresh", json({ refresh_token: first.refresh_token }), { ...testEnv, AUTH_KV: refusingWrites } as Env);
     expect([refused.status, refused.headers.get("Retry-After"), await refused.json()]).toEqual([
@@ -193,13 +200,8 @@ describe("concurrent redemption under KV's one write per second per key", () => 
 
 describe("a logout whose record delete fails after the revocation marker landed", () => {
   it("answers 503, and another isolate (no shared cache) refuses the session's refresh token", async () => {
-    // The real local KV, refusing deletes as KV does for a key written less than a second ago.
-    const refusingDeletes = new Proxy(testEnv.AUTH_KV, {
-      get(target, name) {
-        if (name === "delete") return async () => Promise.reject(new Error("KV DELETE failed: 429 Too Many Requests"));
-        return Reflect.get(target, name).bind(target);
-      },
-    });
+    // Deletes refused, as KV refuses them for a key written less than a second ago.
+    const refusingDeletes = kvRefusing(testEnv.AUTH_KV, (method) => method === "delete");
     // Session stores without the per-isolate read cache: each app sees only what KV holds.
     const here = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(refusingDeletes) }) });
     const elsewhere = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(testEnv.AUTH_KV) }) });
