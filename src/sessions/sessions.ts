@@ -12,7 +12,7 @@ import {
 } from "../tokens/refresh-token";
 import { timingSafeEqualText } from "../crypto/bytes";
 import { issueTokens, type IssuedTokens } from "./issue-tokens";
-import { KV_KEY_WRITE_INTERVAL_MS, sleep, storeRotation } from "./store-rotation";
+import { storeRotation } from "./store-rotation";
 
 export const INVALID_GRANT = "The refresh token is invalid, expired or revoked.";
 const invalidGrant = (reason: string) => new AuthError("invalid_grant", INVALID_GRANT, { reason });
@@ -75,16 +75,7 @@ export async function startSession(rt: Runtime, user: UserRecord, options: Sessi
 export async function revokeSession(rt: Runtime, sid: string, why: string): Promise<void> {
   // The marker must outlive every access token of the session, whichever API shape issued it
   // (profiles have their own lifetimes); the adapter clamps to KV's 60 s minimum.
-  const markerTtl = longestAccessTtl(rt.config);
-  try {
-    await rt.stores.sessions.revoke(sid, markerTtl);
-  } catch {
-    // KV refuses a second write to a key within a second: a logout right after the login or the
-    // refresh that wrote the record. Once more after that second (the marker goes first, so the
-    // session is already refused wherever it landed); a second failure is a 503 as before.
-    await sleep(KV_KEY_WRITE_INTERVAL_MS + 50);
-    await rt.stores.sessions.revoke(sid, markerTtl);
-  }
+  await rt.stores.sessions.revoke(sid, longestAccessTtl(rt.config));
   logEvent("info", "session_revoked", { sid, why });
 }
 

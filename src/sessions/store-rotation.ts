@@ -11,14 +11,10 @@
 //   for overwriting a newer rotation; it cannot close it.
 // Anything else stays a failure (503), as before.
 import type { Runtime } from "../runtime";
-import type { SessionRecord } from "../storage/ports";
+import { KV_KEY_WRITE_INTERVAL_MS, sleep, type SessionRecord } from "../storage/ports";
 
-/** KV accepts one write per second per key. */
-export const KV_KEY_WRITE_INTERVAL_MS = 1_000;
 /** Read-backs before giving up: the winning write may still be in flight. */
 const READ_BACK_DELAYS_MS = [0, 50, 200];
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What the stored record says about `rotated`. */
 type Found = "this rotation" | "the record it replaces" | "something else";

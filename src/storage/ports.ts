@@ -112,3 +112,8 @@ export type AllStores = Required<Stores>;
 
 /** KV's smallest accepted expirationTtl. */
 export const KV_MIN_TTL = 60;
+
+/** KV accepts one write per second per key; Cloudflare refuses more with 429 (local KV does not). */
+export const KV_KEY_WRITE_INTERVAL_MS = 1_000;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
