@@ -10,7 +10,7 @@ import { readJsonOrForm } from "../http/body";
 import { identifierField, passwordField, refreshTokenField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
 import type { Runtime } from "../runtime";
-import { findSession, isCurrentToken, refreshSession, revokeByRefreshToken, startSession } from "../sessions/sessions";
+import { findCurrentRefreshFamily, refreshSession, revokeByRefreshToken, startSession } from "../sessions/sessions";
 import { drfError, profileGate } from "./gate";
 
 /** SimpleJWT's authentication classes answer every 401 with this challenge (realm "api"). */
@@ -32,9 +32,10 @@ const loginBody = z.object({ username: identifierField, password: passwordField 
 const refreshBody = z.object({ refresh: refreshTokenField });
 const tokenBody = z.object({ token: z.string({ error: "This field is required." }).min(1, "This field may not be blank.").max(4096) });
 
-const tokenNotValid = (reason: string) => new AuthError("invalid_token", "Token is invalid or expired", { reason });
-
-/** SimpleJWT's verify/ accepts either kind of token; here the refresh token must be current. */
+/**
+ * SimpleJWT's verify/ accepts either kind of token; here the refresh token must be current. A bad
+ * one is invalid_grant, which this shape answers as token_not_valid; a storage failure stays a 503.
+ */
 async function verifyAnyToken(rt: Runtime, token: string): Promise<void> {
   try {
     await verifyAccess(rt, token);
@@ -42,10 +43,7 @@ async function verifyAnyToken(rt: Runtime, token: string): Promise<void> {
   } catch (error) {
     if (!(error instanceof AuthError) || error.code !== "invalid_token") throw error;
   }
-  const { token: refresh, session } = await findSession(rt, token).catch(() => {
-    throw tokenNotValid("neither a valid access token nor a live refresh token");
-  });
-  if (session.kind === "cookie" || !(await isCurrentToken(session, refresh))) throw tokenNotValid("rotated or foreign refresh token");
+  await findCurrentRefreshFamily(rt, token);
 }
 
 export const simpleJwtRoutes = new Hono<AppEnv>()

@@ -97,10 +97,16 @@ export async function isCurrentToken(session: SessionRecord, token: RefreshToken
   return token.generation === session.generation && timingSafeEqualText(await hashRefreshSecret(token.secret), session.currentHash);
 }
 
-/** Revokes the family a current refresh token belongs to (RFC 7009-style logout by refresh token). */
-export async function revokeByRefreshToken(rt: Runtime, presented: string): Promise<void> {
+/** The family whose current refresh token this is; invalid_grant for a rotated token or a cookie session id. */
+export async function findCurrentRefreshFamily(rt: Runtime, presented: string): Promise<SessionRecord> {
   const { token, session } = await findSession(rt, presented);
   if (session.kind === "cookie" || !(await isCurrentToken(session, token))) throw invalidGrant("not the current token of a token family");
+  return session;
+}
+
+/** Revokes the family a current refresh token belongs to (RFC 7009-style logout by refresh token). */
+export async function revokeByRefreshToken(rt: Runtime, presented: string): Promise<void> {
+  const session = await findCurrentRefreshFamily(rt, presented);
   await revokeSession(rt, session.sid, "refresh_token_revoked");
 }
 

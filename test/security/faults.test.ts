@@ -189,6 +189,8 @@ const profileCases: [string, Fault, ProfileFlow, unknown, string[]][] = [
     const { refresh } = (await (await healthy("/api/token/", json({ username: u.username, password: STRONG_PASSWORD }))).json()) as { refresh: string };
     return send("/api/token/refresh/", json({ refresh }));
   }, { detail: DOWN }, []],
+  // A read, not a write: a refresh token that cannot be looked up is not "invalid" (401) but unknown.
+  ["seed 001 verify", "sessions.get", (send, u) => send("/api/token/verify/", json({ token: u.refresh_token })), { detail: DOWN }, []],
   ["seed 001 blacklist", "sessions.revoke", (send, u) => send("/api/token/blacklist/", json({ refresh: u.refresh_token })), { detail: DOWN }, []],
   ["seed 002 register", "users.create", (send) => send("/api/auth/register", json({ username: uniqueName("f2"), password: STRONG_PASSWORD })), { detail: DOWN }, []],
   ["seed 002 login", "sessions.put", (send, u) => send("/api/auth/login", json({ username: u.username, password: STRONG_PASSWORD })), { detail: DOWN }, ["user.last_login_at", "audit +login_success"]],
