@@ -30,8 +30,8 @@ export function clearSessionCookies(c: Context<AppEnv>): void {
   deleteCookie(c, CSRF_COOKIE, { path: "/", secure, sameSite: "Lax" });
 }
 
-export function authenticateSession(c: Context<AppEnv>): Promise<CookieSession> {
-  return resumeCookieSession(c.get("rt"), getCookie(c, SESSION_COOKIE));
+export function authenticateSession(c: Context<AppEnv>, options?: { slide?: boolean }): Promise<CookieSession> {
+  return resumeCookieSession(c.get("rt"), getCookie(c, SESSION_COOKIE), options);
 }
 
 async function presentedCsrfToken(c: Context<AppEnv>): Promise<string | undefined> {
@@ -71,7 +71,9 @@ export async function logInWithCookies(c: Context<AppEnv>, credentials: { userna
 
 /** Logout for the cookie dialects: a live session (401), its CSRF token (403), then revoke. */
 export async function logOutWithCookies(c: Context<AppEnv>): Promise<void> {
-  const session = await authenticateSession(c);
+  // Not slid: the record is deleted next, and a second write to its key within a second would
+  // make KV refuse the delete.
+  const session = await authenticateSession(c, { slide: false });
   await requireCsrf(c, session);
   await endCookieSession(c.get("rt"), session);
   clearSessionCookies(c);

@@ -7,7 +7,6 @@ import { readJsonOrForm } from "../http/body";
 import { CSRF_HEADER, logInWithCookies, logOutWithCookies } from "../http/csrf";
 import { identifierField, passwordField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
-import { profileGate } from "./gate";
 
 /** RFC 7235 wants a challenge with every 401; a cookie session has no Bearer scheme to offer. */
 export const SESSION_CHALLENGE = { "WWW-Authenticate": 'Session realm="edge-auth"' };
@@ -19,12 +18,10 @@ export const cookieSessionShape: ErrorShape = (error) => {
   return { status: error.status, body: { error: error.message, status: error.status, ...fields } };
 };
 
-const on = profileGate("cookie-session", cookieSessionShape);
 // csrfmiddlewaretoken may come along with the login form; there is no session to bind it to yet.
 const loginBody = z.object({ username: identifierField, password: passwordField });
 
 export const cookieSessionRoutes = new Hono<AppEnv>()
-  .use("/accounts/*", on)
   .post("/accounts/login/", async (c) => {
     const session = await logInWithCookies(c, await readJsonOrForm(c, loginBody), "cookie-session");
     // The seed lets clients take the CSRF token "from cookie or response header".

@@ -17,7 +17,7 @@ import { v1ApiShape } from "./v1-api";
 /**
  * Every profile path pattern with its gate, for app.ts to run before CORS and the body limit: a
  * refused preflight or an oversized body on a profile's path then answers in that profile's
- * dialect too. (Each route group also runs its own gate; running it twice is harmless.)
+ * dialect too. The route groups are mounted only through createApp, so this is their one gate.
  */
 export const PROFILE_GATES: [path: string, gate: MiddlewareHandler<AppEnv>][] = [
   ["/accounts/*", profileGate("cookie-session", cookieSessionShape)],

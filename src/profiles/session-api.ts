@@ -10,7 +10,7 @@ import { authenticateSession, CSRF_FAILED, logInWithCookies, logOutWithCookies }
 import { emailField, identifierField, passwordField, usernameField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
 import { SESSION_CHALLENGE } from "./cookie-session";
-import { drfError, profileGate } from "./gate";
+import { drfError } from "./gate";
 
 export const sessionApiShape: ErrorShape = (error) => {
   if (error.code === "invalid_token") {
@@ -21,7 +21,6 @@ export const sessionApiShape: ErrorShape = (error) => {
   return drfError(error);
 };
 
-const on = profileGate("session-api", sessionApiShape);
 const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, password2: passwordField });
 const loginBody = z.object({ username: identifierField, password: passwordField });
 
@@ -29,10 +28,6 @@ const loginBody = z.object({ username: identifierField, password: passwordField 
 const userView = ({ id, username, email }: UserRecord) => ({ id, username, email });
 
 export const sessionApiRoutes = new Hono<AppEnv>()
-  .use("/api/register/", on)
-  .use("/api/login/", on)
-  .use("/api/logout/", on)
-  .use("/api/user/", on)
   .post("/api/register/", async (c) => {
     const { password2, ...input } = await readJsonOrForm(c, registerBody);
     if (input.password !== password2) throw invalidFields({ password: "Password fields didn't match." });

@@ -6,7 +6,7 @@ import { AuthError } from "../errors";
 import { logEvent } from "../log";
 import type { Runtime } from "../runtime";
 import type { SessionRecord, UserRecord } from "../storage/ports";
-import { findSession, isCurrentToken, nextDeadline, openSession, revokeSession } from "./sessions";
+import { findSession, isCurrentToken, loadSessionUser, nextDeadline, openSession, revokeSession } from "./sessions";
 
 export interface CookieSession {
   user: UserRecord;
@@ -40,25 +40,22 @@ export async function startCookieSession(rt: Runtime, user: UserRecord, clientId
  * Loads the session a `sessionid` names: the MAC, the family, the user's token_version and the
  * idle deadline are all checked, and the deadline slides forward at most once a minute.
  */
-export async function resumeCookieSession(rt: Runtime, sessionId: string | undefined): Promise<CookieSession> {
+export async function resumeCookieSession(rt: Runtime, sessionId: string | undefined, { slide = true } = {}): Promise<CookieSession> {
   if (!sessionId) throw noSession("no session cookie", false);
-  let found: Awaited<ReturnType<typeof findSession>>;
+  let session: SessionRecord;
+  let user: UserRecord;
   try {
-    found = await findSession(rt, sessionId);
+    const found = await findSession(rt, sessionId);
+    session = found.session;
+    if (session.kind !== "cookie" || !(await isCurrentToken(session, found.token))) throw noSession("not a cookie session", true);
+    user = await loadSessionUser(rt, session);
   } catch (error) {
     if (error instanceof AuthError && error.code === "invalid_grant") throw noSession(error.reason ?? "invalid session", true);
     throw error;
   }
-  const { token, session } = found;
-  if (session.kind !== "cookie" || !(await isCurrentToken(session, token))) throw noSession("not a cookie session", true);
-  const user = await rt.stores.users.findById(session.userId);
-  if (!user || !user.isActive || user.tokenVersion !== session.tokenVersion) {
-    await revokeSession(rt, session.sid, "user disabled or token_version changed");
-    throw noSession("user gone, disabled or logged out everywhere", true);
-  }
   const now = rt.now();
   let current = session;
-  if (now - session.lastUsedAt >= SLIDE_EVERY_MS) {
+  if (slide && now - session.lastUsedAt >= SLIDE_EVERY_MS) {
     const slid = { ...session, lastUsedAt: now, expiresAt: nextDeadline(rt, session, now) };
     try {
       await rt.stores.sessions.put(slid, (slid.expiresAt - now) / 1000);

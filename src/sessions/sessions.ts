@@ -158,7 +158,8 @@ async function answerWith(rt: Runtime, user: UserRecord, session: SessionRecord,
   return { user, session, tokens };
 }
 
-async function loadSessionUser(rt: Runtime, session: SessionRecord): Promise<UserRecord> {
+/** The session's user, if still active and not logged out everywhere; else the family is revoked. */
+export async function loadSessionUser(rt: Runtime, session: SessionRecord): Promise<UserRecord> {
   const user = await rt.stores.users.findById(session.userId);
   if (!user || !user.isActive || user.tokenVersion !== session.tokenVersion) {
     await revokeSession(rt, session.sid, "user disabled or token_version changed");
