@@ -4,8 +4,8 @@
 // - A revocation written through this isolate is seen at once (revoke() updates the cache); one
 //   written elsewhere is seen within READ_CACHE_MS. KV itself serves reads from its edge cache for
 //   up to 60 s (`cacheTtl` default), so this does not widen the documented ~60 s bound.
-// - A user change written through this isolate (login, logout-all, any write) drops the cached
-//   rows; one made in another isolate is seen within READ_CACHE_MS.
+// - A user change written through this isolate (login, logout-all, any write) drops that user's
+//   cached row; one made in another isolate is seen within READ_CACHE_MS.
 import type { SessionStore, Stores, UserRecord, UserStore } from "./ports";
 
 export const READ_CACHE_MS = 5_000;
@@ -28,6 +28,9 @@ class TtlCache<T> {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { value, until: now + READ_CACHE_MS });
   }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
   clear(): void {
     this.entries.clear();
   }
@@ -47,16 +50,22 @@ async function cached<T>(cache: TtlCache<T>, key: string, load: () => Promise<T>
 
 function cachedUsers(store: UserStore): UserStore {
   const wrapped: Record<string, unknown> = {};
-  // Every method but the two finds is a write (today's and any added later): it drops every cached
-  // row before and after, so no read racing the write can keep the old row. Writes are rare next
-  // to reads, so dropping everything is simpler than tracking ids.
+  // Every method but the two finds is a write (today's and any added later): it drops the written
+  // user's cached row before and after, so no read racing the write can keep the old row. Writes
+  // name their user first (an id, or the record); one that does not drops every row.
+  const drop = (args: unknown[]) => {
+    const first = args[0] as string | { id?: unknown } | undefined;
+    const id = typeof first === "string" ? first : first?.id;
+    if (typeof id === "string") users.delete(id);
+    else users.clear();
+  };
   for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
     wrapped[name] = async (...args: unknown[]) => {
-      users.clear();
+      drop(args);
       try {
         return await method.apply(store, args);
       } finally {
-        users.clear();
+        drop(args);
       }
     };
   }

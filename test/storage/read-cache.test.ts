@@ -40,6 +40,17 @@ describe("read cache", () => {
     expect(await cached.users.findById(user.id)).toEqual({ ...user, tokenVersion: 1, updatedAt: "2026-11-25T01:00:00.000Z" });
   });
 
+  it("keeps other users' rows cached when one user is written (a login does not empty the cache)", async () => {
+    const { users, cached } = cachedStores();
+    const [one, other] = [newUser(), newUser()];
+    for (const user of [one, other]) await cached.users.create(user, { username: user.username, email: null });
+    expect(await cached.users.findById(other.id)).toEqual(other);
+    users.rows.get(other.id)!.isActive = false; // changed behind the cache's back
+    await cached.users.recordLogin(one.id, "2026-11-25T02:00:00.000Z");
+    expect(await cached.users.findById(other.id)).toEqual(other);
+    expect(await cached.users.findById(one.id)).toMatchObject({ lastLoginAt: "2026-11-25T02:00:00.000Z" });
+  });
+
   it("sees a revocation made through it at once, even after caching 'not revoked'", async () => {
     const { sessions, cached } = cachedStores();
     const sid = crypto.randomUUID();
