@@ -17,8 +17,9 @@ const allowCredentialed = cors({
 
 export const corsAllowlist: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("Origin");
-  c.header("Vary", "Origin", { append: true });
+  // hono's cors() adds Vary: Origin itself for an allowed origin; every other answer varies too.
   if (origin && c.get("rt").config.allowedOrigins.includes(origin)) return allowCredentialed(c, next);
+  c.header("Vary", "Origin", { append: true });
   if (c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method")) {
     throw new AuthError("forbidden", "This origin is not allowed to call this service.", { reason: `CORS preflight from ${origin ?? "no origin"}` });
   }

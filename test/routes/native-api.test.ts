@@ -146,6 +146,14 @@ describe("CORS allowlist", () => {
     expect(response.status).toBe(204);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe(allowed);
     expect(response.headers.get("Access-Control-Allow-Credentials")).toBe("true");
+    expect(response.headers.get("Vary")).toBe("Origin, Access-Control-Request-Headers");
+  });
+
+  it("varies a simple response on Origin once, for an allowed origin and for another", async () => {
+    for (const origin of [allowed, "https://evil.example"]) {
+      const response = await realApp.request("/.well-known/jwks.json", { headers: { Origin: origin } }, withOrigins);
+      expect([origin, response.headers.get("Vary")]).toEqual([origin, "Origin"]);
+    }
   });
 
   it("refuses a preflight from another origin and never reflects it", async () => {
