@@ -3,7 +3,7 @@
 // SimpleJWT and with the crypto floor, in one run on one machine. See bench/README.md.
 //   full    10 s phases at 1 connection, 15 s at 50, warm-ups: the recorded run (~10 minutes)
 //   --quick 2–3 s phases, no warm-up (under 2 minutes)
-//   --smoke 1–2 s phases: every field, no meaningful numbers (used by `npm test`)
+//   --smoke 1–2 s phases: every field, no meaningful numbers (a fast check while editing bench/)
 //   --alg ES256|EdDSA  sign with another algorithm than the default RS256
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +16,7 @@ import { measureCryptoFloors } from "./lib/floors.mjs";
 import { request } from "./lib/http.mjs";
 import { runPhase } from "./lib/load.mjs";
 import { machineInfo } from "./lib/machine.mjs";
-import { PEER_PACKAGES, peerVersions, startPeer } from "./lib/peer-simplejwt.mjs";
+import { BENCH_PACKAGES, peerVersions, startPeer } from "./lib/peer-simplejwt.mjs";
 import { computeRatios } from "./lib/ratios.mjs";
 import { renderMarkdown } from "./lib/report.mjs";
 import { renderSvg } from "./lib/plot.mjs";
@@ -40,7 +40,7 @@ const outDir = outIndex >= 0 ? path.resolve(args[outIndex + 1]) : path.join(root
 const log = (message) => console.log(`bench: ${message}`);
 
 // The tools both sides are measured with; installed with apt when missing (and said so).
-ensureDebianPackages(["wrk", ...PEER_PACKAGES]);
+ensureDebianPackages(BENCH_PACKAGES);
 
 const work = mkdtempSync(path.join(tmpdir(), "edge-auth-bench-"));
 const cleanups = [];

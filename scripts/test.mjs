@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDebianPackages } from "./system-deps.mjs";
+import { BENCH_PACKAGES } from "../bench/lib/peer-simplejwt.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const reports = mkdtempSync(path.join(tmpdir(), "edge-auth-test-"));
@@ -26,7 +27,7 @@ const suites = [
     packages: ["python3-jwt", "python3-cryptography", "curl", "python3-requests", "golang-go", "chromium"],
   },
   // `npm run bench -- --quick` (2–3 s phases) and its results.json; the peer and wrk come from apt.
-  { name: "bench", args: ["run", "--config", "vitest.bench.config.ts"], packages: ["wrk", "gunicorn", "python3-djangorestframework-simplejwt"] },
+  { name: "bench", args: ["run", "--config", "vitest.bench.config.ts"], packages: BENCH_PACKAGES },
 ];
 const only = process.argv.slice(2);
 

@@ -8,7 +8,7 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_split
 import { descendants } from "./proc.mjs";
 
 export const root = path.resolve(import.meta.dirname, "../..");
-const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+export const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
 /** Bundles a worker exactly as `wrangler deploy` would, without uploading it. */
 export function buildBundle(outdir, { script, config = "wrangler.toml" } = {}) {

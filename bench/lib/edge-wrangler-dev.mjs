@@ -6,10 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { request } from "./http.mjs";
 import { descendants } from "./proc.mjs";
-import { root } from "./edge-miniflare.mjs";
+import { quietEnv, root } from "./edge-miniflare.mjs";
 import { freePort, spawnServer, waitUntilReady } from "./server-process.mjs";
-
-const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
 /**
  * wrangler.toml with every [[ratelimits]] limit raised (the benchmark measures the login and

@@ -3,12 +3,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { ensureDebianPackages } from "../../scripts/system-deps.mjs";
 import { request } from "./http.mjs";
 import { descendants } from "./proc.mjs";
 import { freePort, spawnServer, waitUntilReady } from "./server-process.mjs";
 
-export const PEER_PACKAGES = ["python3-djangorestframework-simplejwt", "gunicorn"];
+const PEER_PACKAGES = ["python3-djangorestframework-simplejwt", "gunicorn"];
+/** What a benchmark run needs from Debian: the load generator and the peer (checked once, by run.mjs and npm test). */
+export const BENCH_PACKAGES = ["wrk", ...PEER_PACKAGES];
 const project = path.resolve(import.meta.dirname, "../peer-simplejwt");
 // Debian's interpreter: the PATH python3 may be a pyenv one without Debian's modules.
 const PYTHON = "/usr/bin/python3";
@@ -27,7 +28,6 @@ export function peerVersions() {
 
 /** Migrates a fresh SQLite database, creates the user, measures the KDF, starts gunicorn. */
 export async function startPeer({ persist, username, password, kdfRounds }) {
-  ensureDebianPackages(PEER_PACKAGES);
   mkdirSync(persist, { recursive: true });
   const env = { ...process.env, DJANGO_SETTINGS_MODULE: "peer.settings", BENCH_PEER_DB: path.join(persist, "peer.sqlite3"), PYTHONDONTWRITEBYTECODE: "1" };
   python(["manage.py", "migrate", "-v", "0"], env);
