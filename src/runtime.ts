@@ -57,7 +57,13 @@ async function prepare(env: Record<string, unknown>): Promise<Prepared> {
   return { config, keys, refreshKey };
 }
 
+// An isolate gets the same env object on every request: it is looked up by identity first, so
+// the fingerprint (which stringifies the keys and secrets) is computed once per env object.
+const preparedByEnv = new WeakMap<object, Promise<Prepared>>();
+
 export function preparedFor(env: Env): Promise<Prepared> {
+  const known = preparedByEnv.get(env);
+  if (known) return known;
   const raw = env as unknown as Record<string, unknown>;
   const fingerprint = JSON.stringify(CONFIG_NAMES.map((name) => raw[name] ?? null));
   let entry = prepared.get(fingerprint);
@@ -66,6 +72,7 @@ export function preparedFor(env: Env): Promise<Prepared> {
     entry = prepare(raw);
     prepared.set(fingerprint, entry);
   }
+  preparedByEnv.set(env, entry);
   return entry;
 }
 
