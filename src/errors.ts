@@ -47,10 +47,11 @@ export interface AuthErrorOptions {
    */
   tokenPresented?: boolean;
   /**
-   * A finer reason that some seeds' dialects show (seed 002 tells "Token has expired" apart).
+   * A finer reason that some seeds' dialects show (seed 002 tells "Token has expired" apart;
+   * seed 004 words a CSRF refusal its own way).
    * The native API collapses it into the code, as a client should not probe expired vs revoked.
    */
-  variant?: "expired" | "missing";
+  variant?: "expired" | "missing" | "csrf";
   cause?: unknown;
 }
 
@@ -61,7 +62,7 @@ export class AuthError extends Error {
   readonly headers: Record<string, string>;
   readonly reason?: string;
   readonly tokenPresented: boolean;
-  readonly variant?: "expired" | "missing";
+  readonly variant?: "expired" | "missing" | "csrf";
 
   constructor(code: ErrorCode, description: string, options: AuthErrorOptions = {}) {
     super(description, { cause: options.cause });

@@ -43,8 +43,8 @@ async function presentedCsrfToken(c: Context<AppEnv>): Promise<string | undefine
   return typeof field === "string" ? field : undefined;
 }
 
-export const CSRF_FAILED = "CSRF verification failed. Request aborted.";
-const refused = (reason: string) => new AuthError("forbidden", CSRF_FAILED, { reason });
+const CSRF_FAILED = "CSRF verification failed. Request aborted.";
+const refused = (reason: string) => new AuthError("forbidden", CSRF_FAILED, { reason, variant: "csrf" });
 
 const requireAllowedOrigin = (c: Context<AppEnv>) => assertAllowedOrigin(c, (origin) => refused(`origin ${origin} not allowed`));
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { registerUser } from "../accounts/register";
 import type { UserRecord } from "../storage/ports";
 import { invalidFields, readJsonOrForm } from "../http/body";
-import { authenticateSession, CSRF_FAILED, logInWithCookies, logOutWithCookies } from "../http/csrf";
+import { authenticateSession, logInWithCookies, logOutWithCookies } from "../http/csrf";
 import { emailField, identifierField, passwordField, usernameField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
 import { SESSION_CHALLENGE } from "./cookie-session";
@@ -17,7 +17,7 @@ export const sessionApiShape: ErrorShape = (error) => {
     return { status: 401, body: { detail: "Authentication credentials were not provided." }, headers: SESSION_CHALLENGE };
   }
   if (error.code === "invalid_credentials") return { status: 401, body: { detail: "Invalid username or password." }, headers: SESSION_CHALLENGE };
-  if (error.message === CSRF_FAILED) return { status: 403, body: { detail: "CSRF Failed: CSRF token missing or incorrect." } };
+  if (error.variant === "csrf") return { status: 403, body: { detail: "CSRF Failed: CSRF token missing or incorrect." } };
   return drfError(error);
 };
 
