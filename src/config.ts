@@ -102,6 +102,8 @@ export function readConfig(env: RawEnv): Config {
   const passwordAlgorithm = oneOf(env, "PASSWORD_HASH", ["pbkdf2_sha512", "pbkdf2_sha256"] as const, "pbkdf2_sha512", problems);
   const iterations = seconds(env, "PASSWORD_ITERATIONS", PBKDF2_MAX_ITERATIONS, problems);
   if (iterations > PBKDF2_MAX_ITERATIONS) problems.push(`PASSWORD_ITERATIONS above ${PBKDF2_MAX_ITERATIONS} is rejected by production Workers`);
+  // Parsed once: it sets two lifetimes, and a bad value is one problem.
+  const jwtExpiration = text(env, "JWT_EXPIRATION") === undefined ? undefined : seconds(env, "JWT_EXPIRATION", 300, problems);
 
   const profilesRaw = text(env, "PROFILES") ?? "all";
   return {
@@ -111,8 +113,8 @@ export function readConfig(env: RawEnv): Config {
     algorithm,
     // JWT_EXPIRATION is seed 002's variable: unset, the native API keeps 5 minutes and profile 002
     // its documented 3600 s; set, it applies to both.
-    accessTtl: seconds(env, "JWT_EXPIRATION", 300, problems),
-    bearerAccessTtl: seconds(env, "JWT_EXPIRATION", 3600, problems),
+    accessTtl: jwtExpiration ?? 300,
+    bearerAccessTtl: jwtExpiration ?? 3600,
     refreshIdleTtl: seconds(env, "REFRESH_TOKEN_EXPIRATION", 14 * 86_400, problems),
     sessionIdleTtl: seconds(env, "SESSION_IDLE_TIMEOUT", 14 * 86_400, problems),
     simpleJwt: {
