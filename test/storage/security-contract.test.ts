@@ -15,14 +15,14 @@ async function script(store: LoginAttemptStore, subject: string) {
   const fail = async () => trace.push(await store.recordFailure(subject, now, LOCKOUT, { failure: event("login_failure", subject), lockout: event("lockout", subject) }));
   for (let i = 0; i < 12; i++) {
     await fail();
-    const until = await store.lockedUntil(subject, now);
+    const until = await store.lockedUntil([subject], now);
     trace.push({ lockMs: until === null ? 0 : until - now });
     now = until ?? now + 1000;
   }
   now += LOCKOUT.windowMs + 1;
   await fail(); // an old streak is forgotten
   await store.recordSuccess(subject, event("login_success", subject));
-  trace.push(await store.lockedUntil(subject, now));
+  trace.push(await store.lockedUntil([subject], now));
   await fail();
   return trace;
 }
