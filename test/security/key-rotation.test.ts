@@ -119,6 +119,14 @@ describe("tokens from before key derivation (HMAC under the raw secret)", () => 
     await expectTokenSet(await refresh(before, rotated.refresh_token), 2);
   });
 
+  it("keep a lock in force at the upgrade (the identifier's digest under the raw secret)", async () => {
+    const { username } = await registerUser(send(before));
+    const legacyDigest = encodeBase64Url(await hmac(await importHmacKey(A), `subject|${username.toLowerCase()}`)).slice(0, 32);
+    await env.DB.prepare("INSERT INTO login_throttle (subject, failures, locked_until, updated_at) VALUES (?, 5, ?, ?)").bind(legacyDigest, Date.now() + 60_000, Date.now()).run();
+    const locked = await send(before)("/auth/login", json({ username, password: STRONG_PASSWORD }));
+    expect([locked.status, locked.headers.get("Retry-After"), await locked.json()]).toEqual([429, "60", RATE_LIMITED]);
+  });
+
   it("are refused for a session opened with derived keys", async () => {
     const { refresh_token } = await registerUser(send(before));
     const response = await refresh(before, (await legacyToken(refresh_token)).token);
