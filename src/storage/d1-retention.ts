@@ -1,6 +1,6 @@
 // Bounded deletes for the retention run (audit/retention.ts). Each statement deletes at most
-// `limit` rows through a rowid subquery (SQLite's DELETE ... LIMIT is not compiled into D1), so
-// one statement stays short: D1 bounds how long a query may run.
+// `limit` rows through a rowid subquery with LIMIT (DELETE ... LIMIT needs a SQLite compile-time
+// option), so one statement stays short: D1 bounds how long a query may run.
 import { guardStorage } from "./guard";
 
 const changes = (result: D1Result) => result.meta.changes ?? 0;

@@ -39,6 +39,18 @@ describe("LoginAttemptStore contract: D1 adapter and memory twin", () => {
     expect(locks).toEqual([0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900]);
   });
 
+  it("answer the latest lock in force among an identifier's digests (one per accepted key)", async () => {
+    const now = Date.UTC(2026, 10, 25);
+    const [locked, unlocked, unknown] = [subject(), subject(), subject()];
+    const answers = [];
+    for (const store of [d1LoginAttemptStore(env.DB), memoryLoginAttemptStore()]) {
+      for (let i = 0; i < 5; i++) await store.recordFailure(locked, now, LOCKOUT, { failure: event("login_failure", locked), lockout: event("lockout", locked) });
+      await store.recordFailure(unlocked, now, LOCKOUT, { failure: event("login_failure", unlocked), lockout: event("lockout", unlocked) });
+      answers.push([await store.lockedUntil([unlocked, locked, unknown], now), await store.lockedUntil([unlocked, unknown], now)]);
+    }
+    expect(answers).toEqual([[now + 30_000, null], [now + 30_000, null]]);
+  });
+
   it("write the same audit rows", async () => {
     const s = subject();
     const d1Store = d1LoginAttemptStore(env.DB);
