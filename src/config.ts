@@ -32,6 +32,10 @@ export interface Config {
   activeKid?: string;
   hsSecret?: string;
   refreshSecret?: string;
+  /** The secret before the last rotation: what it MAC'd is still accepted, nothing new is made with it. */
+  previousRefreshSecret?: string;
+  /** audit_events rows older than this many days are deleted by the scheduled retention run. */
+  auditRetentionDays: number;
   /** Everything that makes the service unusable; empty when healthy. */
   problems: string[];
 }
@@ -43,12 +47,12 @@ function text(env: RawEnv, name: string): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
-function seconds(env: RawEnv, name: string, fallback: number, problems: string[]): number {
+function seconds(env: RawEnv, name: string, fallback: number, problems: string[], unit = "seconds"): number {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    problems.push(`${name} must be a positive whole number of seconds`);
+    problems.push(`${name} must be a positive whole number of ${unit}`);
     return fallback;
   }
   return value;
@@ -98,6 +102,8 @@ export function readConfig(env: RawEnv): Config {
   const refreshSecret = text(env, "REFRESH_TOKEN_SECRET");
   if (!refreshSecret) problems.push("REFRESH_TOKEN_SECRET is missing");
   else if (byteLength(refreshSecret) < 32) problems.push("REFRESH_TOKEN_SECRET must be at least 32 bytes");
+  const previousRefreshSecret = text(env, "REFRESH_TOKEN_SECRET_PREVIOUS");
+  if (previousRefreshSecret && byteLength(previousRefreshSecret) < 32) problems.push("REFRESH_TOKEN_SECRET_PREVIOUS must be at least 32 bytes");
 
   const passwordAlgorithm = oneOf(env, "PASSWORD_HASH", ["pbkdf2_sha512", "pbkdf2_sha256"] as const, "pbkdf2_sha512", problems);
   const iterations = seconds(env, "PASSWORD_ITERATIONS", PBKDF2_MAX_ITERATIONS, problems);
@@ -132,6 +138,8 @@ export function readConfig(env: RawEnv): Config {
     activeKid: text(env, "ACTIVE_KID"),
     hsSecret,
     refreshSecret,
+    previousRefreshSecret,
+    auditRetentionDays: seconds(env, "AUDIT_RETENTION_DAYS", 90, problems, "days"),
     problems,
   };
 }

@@ -1,5 +1,15 @@
-// The Worker entry point.
+// The Worker entry point: the Hono app answers requests; the Cron Trigger runs retention.
 import { createApp } from "./app";
+import { runRetention } from "./audit/retention";
 
 export { createApp };
-export default createApp();
+
+const app = createApp();
+
+const worker: ExportedHandler<Env> = {
+  fetch: app.fetch,
+  // Awaited rather than waitUntil'd: the run's outcome is then the trigger's outcome in the logs.
+  scheduled: (controller, env) => runRetention(env, controller.scheduledTime),
+};
+
+export default worker;

@@ -2,7 +2,7 @@
 // Parsing config and importing keys is done once per isolate and per distinct configuration
 // (key imports are the costliest part of a cold request), not once per request.
 import { readConfig, type Config } from "./config";
-import { importHmacKey } from "./crypto/bytes";
+import { loadSecrets, type Secrets } from "./crypto/purpose-keys";
 import { logEvent } from "./log";
 import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
 import { d1UserStore } from "./storage/d1-users";
@@ -16,7 +16,8 @@ export interface Runtime {
   config: Config;
   /** Null when the configuration is unusable; `config.problems` then says why. */
   keys: KeyRing | null;
-  refreshKey: CryptoKey | null;
+  /** Per-purpose HMAC keys derived from REFRESH_TOKEN_SECRET; null when the configuration is unusable. */
+  secrets: Secrets | null;
   stores: AllStores;
   /** The Rate Limiting bindings behind a port, so tests can inject their own. */
   limits: RateLimits;
@@ -35,13 +36,14 @@ export interface RuntimeOptions {
 interface Prepared {
   config: Config;
   keys: KeyRing | null;
-  refreshKey: CryptoKey | null;
+  secrets: Secrets | null;
 }
 
 const CONFIG_NAMES = [
   "ENVIRONMENT", "ISSUER", "AUDIENCE", "JWT_ALGORITHM", "JWT_EXPIRATION", "REFRESH_TOKEN_EXPIRATION", "SESSION_MAX_AGE",
   "REFRESH_REUSE_INTERVAL", "ALLOWED_ORIGINS", "PROFILES", "REGISTRATION", "PASSWORD_HASH", "PASSWORD_ITERATIONS",
   "PASSWORD_POLICY", "PASSWORD_PEPPER", "SIGNING_KEYS", "ACTIVE_KID", "JWT_SECRET_KEY", "REFRESH_TOKEN_SECRET",
+  "REFRESH_TOKEN_SECRET_PREVIOUS", "AUDIT_RETENTION_DAYS",
   "SESSION_IDLE_TIMEOUT", "SIMPLEJWT_ACCESS_TOKEN_LIFETIME", "SIMPLEJWT_REFRESH_TOKEN_LIFETIME",
 ];
 const prepared = new Map<string, Promise<Prepared>>();
@@ -52,9 +54,9 @@ async function prepare(env: Record<string, unknown>): Promise<Prepared> {
   const ring = await loadKeyRing(config);
   const keys = Array.isArray(ring) ? null : ring;
   if (Array.isArray(ring)) config.problems.push(...ring.filter((problem) => !config.problems.includes(problem)));
-  const refreshKey = config.refreshSecret ? await importHmacKey(config.refreshSecret) : null;
+  const secrets = config.problems.length === 0 && config.refreshSecret ? await loadSecrets(config.refreshSecret, config.previousRefreshSecret) : null;
   if (config.problems.length > 0) logEvent("error", "config_unusable", { problems: config.problems });
-  return { config, keys, refreshKey };
+  return { config, keys, secrets };
 }
 
 // An isolate gets the same env object on every request: it is looked up by identity first, so
@@ -82,8 +84,8 @@ export function defaultStores(env: Env): AllStores {
 }
 
 export async function buildRuntime(env: Env, options: RuntimeOptions = {}, clientIp: string | null = null): Promise<Runtime> {
-  const { config, keys, refreshKey } = await preparedFor(env);
+  const { config, keys, secrets } = await preparedFor(env);
   const stores: AllStores = { ...defaultStores(env), ...options.stores?.(env) } as AllStores;
   const limits = (options.rateLimits ?? bindingRateLimits)(env);
-  return { config, keys, refreshKey, stores, limits, clientIp, now: options.clock ?? Date.now };
+  return { config, keys, secrets, stores, limits, clientIp, now: options.clock ?? Date.now };
 }

@@ -2,6 +2,7 @@
 // families as token logins: the session id is a family's MAC'd generation-0 credential, never
 // rotated, and the family is marked `kind: "cookie"` so it can never be redeemed as a refresh token.
 import { encodeBase64Url, hmac, timingSafeEqualText } from "../crypto/bytes";
+import { fitsSession, type KeySet } from "../crypto/purpose-keys";
 import { AuthError } from "../errors";
 import { logEvent } from "../log";
 import type { Runtime } from "../runtime";
@@ -13,8 +14,10 @@ export interface CookieSession {
   session: SessionRecord;
   /** The `sessionid` cookie value. */
   sessionId: string;
-  /** Bound to this session: HMAC of its id under REFRESH_TOKEN_SECRET, so nothing extra is stored. */
+  /** Bound to this session: HMAC of its id under the CSRF key, so nothing extra is stored. */
   csrfToken: string;
+  /** The same under the key sets a rotation still accepts (previous secret, legacy form). */
+  formerCsrfTokens: string[];
 }
 
 /** KV allows one write per second per key; sliding the idle deadline once a minute is plenty. */
@@ -27,13 +30,18 @@ const noSession = (reason: string, presented: boolean) =>
     variant: presented ? "expired" : "missing",
   });
 
-export async function csrfTokenOf(rt: Runtime, sid: string): Promise<string> {
-  return encodeBase64Url(await hmac(rt.refreshKey!, `csrf|${sid}`));
+const csrfUnder = async (keys: KeySet, sid: string) => encodeBase64Url(await hmac(keys.csrf, `csrf|${sid}`));
+
+/** The session's CSRF token under the current key, and those still accepted since a rotation. */
+async function csrfTokensOf(rt: Runtime, session: SessionRecord): Promise<Pick<CookieSession, "csrfToken" | "formerCsrfTokens">> {
+  const accepted = rt.secrets!.accepted.filter((keys) => fitsSession(keys, session));
+  const [csrfToken, ...formerCsrfTokens] = await Promise.all(accepted.map((keys) => csrfUnder(keys, session.sid)));
+  return { csrfToken: csrfToken!, formerCsrfTokens };
 }
 
 export async function startCookieSession(rt: Runtime, user: UserRecord, clientId: string): Promise<CookieSession> {
   const { session, credential } = await openSession(rt, user, { clientId, kind: "cookie", idleTtl: rt.config.sessionIdleTtl });
-  return { user, session, sessionId: credential, csrfToken: await csrfTokenOf(rt, session.sid) };
+  return { user, session, sessionId: credential, ...(await csrfTokensOf(rt, session)) };
 }
 
 /**
@@ -66,12 +74,13 @@ export async function resumeCookieSession(rt: Runtime, sessionId: string | undef
       logEvent("warn", "session_slide_failed", { sid: session.sid, error: error instanceof AuthError ? error.reason : String(error) });
     }
   }
-  return { user, session: current, sessionId, csrfToken: await csrfTokenOf(rt, session.sid) };
+  return { user, session: current, sessionId, ...(await csrfTokensOf(rt, session)) };
 }
 
-/** Constant-time comparison of a presented CSRF token with the session's own. */
+/** Constant-time comparison of a presented CSRF token with the session's own (current or former key). */
 export function csrfMatches(session: CookieSession, presented: string | undefined): boolean {
-  return presented !== undefined && timingSafeEqualText(presented, session.csrfToken);
+  if (presented === undefined) return false;
+  return [session.csrfToken, ...session.formerCsrfTokens].map((token) => timingSafeEqualText(presented, token)).includes(true);
 }
 
 export async function endCookieSession(rt: Runtime, session: CookieSession): Promise<void> {

@@ -9,8 +9,10 @@ import type { Runtime } from "../runtime";
 import type { SessionRecord, UserRecord } from "../storage/ports";
 import {
   decodeRefreshToken, encodeRefreshToken, hashRefreshSecret, newRefreshSecret, newSessionId, successorOf, type RefreshToken,
+  type VerifiedRefreshToken,
 } from "../tokens/refresh-token";
 import { timingSafeEqualText } from "../crypto/bytes";
+import { fitsSession } from "../crypto/purpose-keys";
 import { issueTokens, type IssuedTokens } from "./issue-tokens";
 import { storeRotation } from "./store-rotation";
 
@@ -57,12 +59,13 @@ export async function openSession(rt: Runtime, user: UserRecord, options: Sessio
     createdAt: now,
     lastUsedAt: now,
     expiresAt: nextDeadline(rt, { createdAt: now, idleTtl: options.idleTtl }, now),
+    keyScheme: "derived",
     ...(options.kind ? { kind: options.kind } : {}),
     ...(options.idleTtl ? { idleTtl: options.idleTtl } : {}),
     ...(options.accessTtl ? { accessTtl: options.accessTtl } : {}),
   };
   await rt.stores.sessions.put(session, secondsUntil(rt, session.expiresAt));
-  return { session, credential: await encodeRefreshToken(rt.refreshKey!, token) };
+  return { session, credential: await encodeRefreshToken(rt.secrets!.refreshMac, token) };
 }
 
 export async function startSession(rt: Runtime, user: UserRecord, options: SessionOptions = {}): Promise<SessionResult> {
@@ -80,15 +83,16 @@ export async function revokeSession(rt: Runtime, sid: string, why: string): Prom
 }
 
 /** Authenticates a presented credential (MAC first) and loads its live family. */
-export async function findSession(rt: Runtime, presented: string): Promise<{ token: RefreshToken; session: SessionRecord }> {
+export async function findSession(rt: Runtime, presented: string): Promise<{ token: VerifiedRefreshToken; session: SessionRecord }> {
   assertUsable(rt.config);
-  const token = await decodeRefreshToken(rt.refreshKey!, presented);
+  const token = await decodeRefreshToken(rt.secrets!.accepted, presented);
   if (!token) throw invalidGrant("malformed or forged refresh token");
   // The marker too, not only the record: revoke() writes the marker first and then deletes the
   // record, and a delete that fails (KV allows one write per second per key) leaves the record.
   const [session, revoked] = await Promise.all([rt.stores.sessions.get(token.sid), rt.stores.sessions.isRevoked(token.sid)]);
   if (!session || revoked) throw invalidGrant(session ? "session revoked" : "no such session");
   if (rt.now() >= session.expiresAt) throw invalidGrant("session expired");
+  if (!fitsSession(token.keys, session)) throw invalidGrant("legacy MAC on a session opened with derived keys");
   return { token, session };
 }
 
@@ -134,7 +138,7 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
   // Its MAC proves this service issued it, so it is honoured rather than mistaken for an attack.
 
   const user = await loadSessionUser(rt, session);
-  const next = await successorOf(rt.refreshKey!, token);
+  const next = await successorOf(token);
   const rotated: SessionRecord = {
     ...session,
     generation: next.generation,
@@ -149,12 +153,12 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
 }
 
 /** A concurrent or retried redemption inside the reuse interval gets the successor already issued. */
-async function answerAgain(rt: Runtime, session: SessionRecord, token: RefreshToken): Promise<SessionResult> {
-  return answerWith(rt, await loadSessionUser(rt, session), session, await successorOf(rt.refreshKey!, token));
+async function answerAgain(rt: Runtime, session: SessionRecord, token: VerifiedRefreshToken): Promise<SessionResult> {
+  return answerWith(rt, await loadSessionUser(rt, session), session, await successorOf(token));
 }
 
 async function answerWith(rt: Runtime, user: UserRecord, session: SessionRecord, next: RefreshToken): Promise<SessionResult> {
-  const tokens = await issueTokens(rt, user, session, await encodeRefreshToken(rt.refreshKey!, next));
+  const tokens = await issueTokens(rt, user, session, await encodeRefreshToken(rt.secrets!.refreshMac, next));
   return { user, session, tokens };
 }
 

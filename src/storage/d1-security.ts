@@ -20,9 +20,12 @@ export function d1AuditStore(db: D1Database): AuditStore {
 
 export function d1LoginAttemptStore(db: D1Database): LoginAttemptStore {
   return {
-    lockedUntil(subject, now) {
+    lockedUntil(subjects, now) {
       return guardStorage("attempts.lockedUntil", async () => {
-        const row = await db.prepare("SELECT locked_until FROM login_throttle WHERE subject = ?").bind(subject).first<{ locked_until: number | null }>();
+        const row = await db
+          .prepare(`SELECT max(locked_until) AS locked_until FROM login_throttle WHERE subject IN (${subjects.map(() => "?").join(", ")})`)
+          .bind(...subjects)
+          .first<{ locked_until: number | null }>();
         return row?.locked_until != null && row.locked_until > now ? row.locked_until : null;
       });
     },

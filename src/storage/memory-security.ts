@@ -21,9 +21,9 @@ export function memoryLoginAttemptStore(audit = memoryAuditStore()): LoginAttemp
   return {
     rows,
     audit,
-    async lockedUntil(subject, now) {
-      const until = rows.get(subject)?.lockedUntil ?? null;
-      return until !== null && until > now ? until : null;
+    async lockedUntil(subjects, now) {
+      const until = Math.max(...subjects.map((subject) => rows.get(subject)?.lockedUntil ?? 0));
+      return until > now ? until : null;
     },
     async recordFailure(subject, now, policy, events) {
       for (const [key, row] of rows) if (row.updatedAt <= now - policy.windowMs && (row.lockedUntil ?? 0) <= now) rows.delete(key);

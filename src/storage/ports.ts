@@ -58,6 +58,8 @@ export interface SessionRecord {
   idleTtl?: number;
   /** Access-token lifetime in seconds when it differs from JWT_EXPIRATION (per profile). */
   accessTtl?: number;
+  /** "derived": opened with HKDF purpose keys; absent on older sessions, whose legacy MACs stay valid. */
+  keyScheme?: "derived";
 }
 
 export interface SessionStore {
@@ -93,7 +95,8 @@ export interface LockoutPolicy {
 
 /** Exact per-identifier failure counters (D1). `subject` is the identifier's keyed digest. */
 export interface LoginAttemptStore {
-  lockedUntil(subject: string, now: number): Promise<number | null>;
+  /** The latest lock in force among `subjects` (one identifier's digests under each accepted key). */
+  lockedUntil(subjects: readonly string[], now: number): Promise<number | null>;
   /** Counts a failure and records its audit events, atomically; returns the new state. */
   recordFailure(subject: string, now: number, policy: LockoutPolicy, events: { failure: AuditEvent; lockout: AuditEvent }): Promise<{ failures: number; lockedUntil: number | null }>;
   /** Forgets the failures of a subject and records the success event, atomically. */

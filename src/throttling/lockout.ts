@@ -3,19 +3,29 @@
 // accounts: lockout reveals nothing. Checked before any hashing; reset by a successful login.
 import { assertUsable } from "../config";
 import { encodeBase64Url, hmac } from "../crypto/bytes";
+import type { KeySet } from "../crypto/purpose-keys";
 import { auditEvent, logAudit } from "../audit/audit";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
 import { LOCKOUT } from "./lockout-policy";
 import { rateLimited, throttle } from "./rate-limit";
 
+const digestUnder = async (keys: KeySet, normalisedIdentifier: string) =>
+  encodeBase64Url(await hmac(keys.identifierDigest, `subject|${normalisedIdentifier}`)).slice(0, 32);
+
 /**
- * A stable digest of a normalised identifier under the server's refresh key: counters, limiter
+ * A stable digest of a normalised identifier under the identifier-digest key: counters, limiter
  * keys and audit rows can name an identifier without storing what was typed (sometimes a password).
  */
 export async function identifierSubject(rt: Runtime, normalisedIdentifier: string): Promise<string> {
-  assertUsable(rt.config); // a usable configuration has a refresh key
-  return encodeBase64Url(await hmac(rt.refreshKey!, `subject|${normalisedIdentifier}`)).slice(0, 32);
+  assertUsable(rt.config); // a usable configuration has its keys
+  return digestUnder(rt.secrets!, normalisedIdentifier);
+}
+
+/** The digests under every key set still accepted: a lock made before a secret rotation still holds. */
+async function formerSubjects(rt: Runtime, normalisedIdentifier: string, current: string): Promise<string[]> {
+  const all = await Promise.all(rt.secrets!.accepted.map((keys) => digestUnder(keys, normalisedIdentifier)));
+  return [...new Set(all)].filter((subject) => subject !== current);
 }
 
 /**
@@ -26,7 +36,8 @@ export async function identifierSubject(rt: Runtime, normalisedIdentifier: strin
 export async function guardLoginAttempt<T>(rt: Runtime, normalisedIdentifier: string, lookup: () => Promise<T>): Promise<{ subject: string; found: T }> {
   const subject = await identifierSubject(rt, normalisedIdentifier);
   await throttle(rt, "login", subject);
-  const [lockedUntil, found] = await Promise.all([rt.stores.attempts.lockedUntil(subject, rt.now()), lookup()]);
+  const subjects = [subject, ...(await formerSubjects(rt, normalisedIdentifier, subject))];
+  const [lockedUntil, found] = await Promise.all([rt.stores.attempts.lockedUntil(subjects, rt.now()), lookup()]);
   if (lockedUntil !== null) throw rateLimited(`identifier locked until ${new Date(lockedUntil).toISOString()}`, (lockedUntil - rt.now()) / 1000);
   return { subject, found };
 }

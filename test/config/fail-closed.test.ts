@@ -13,6 +13,8 @@ describe("configuration fails closed", () => {
     ["an HS256 secret under 32 bytes", { JWT_ALGORITHM: "HS256", JWT_SECRET_KEY: "short-secret" }, "JWT_SECRET_KEY must be at least 32 bytes"],
     ["HS256 without a secret", { JWT_ALGORITHM: "HS256", JWT_SECRET_KEY: "" }, "JWT_SECRET_KEY is required when JWT_ALGORITHM is HS256"],
     ["a missing REFRESH_TOKEN_SECRET", { REFRESH_TOKEN_SECRET: "" }, "REFRESH_TOKEN_SECRET is missing"],
+    ["a REFRESH_TOKEN_SECRET_PREVIOUS under 32 bytes", { REFRESH_TOKEN_SECRET_PREVIOUS: "old-short-secret" }, "REFRESH_TOKEN_SECRET_PREVIOUS must be at least 32 bytes"],
+    ["an AUDIT_RETENTION_DAYS that is not a positive whole number", { AUDIT_RETENTION_DAYS: "0" }, "AUDIT_RETENTION_DAYS must be a positive whole number of days"],
     ["PBKDF2 above the platform cap", { PASSWORD_ITERATIONS: "310000" }, "PASSWORD_ITERATIONS above 100000 is rejected by production Workers"],
   ])("answers 503 on /healthz and on token routes with %s, and logs why", async (_, overrides, problem) => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});

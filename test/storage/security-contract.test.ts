@@ -15,14 +15,14 @@ async function script(store: LoginAttemptStore, subject: string) {
   const fail = async () => trace.push(await store.recordFailure(subject, now, LOCKOUT, { failure: event("login_failure", subject), lockout: event("lockout", subject) }));
   for (let i = 0; i < 12; i++) {
     await fail();
-    const until = await store.lockedUntil(subject, now);
+    const until = await store.lockedUntil([subject], now);
     trace.push({ lockMs: until === null ? 0 : until - now });
     now = until ?? now + 1000;
   }
   now += LOCKOUT.windowMs + 1;
   await fail(); // an old streak is forgotten
   await store.recordSuccess(subject, event("login_success", subject));
-  trace.push(await store.lockedUntil(subject, now));
+  trace.push(await store.lockedUntil([subject], now));
   await fail();
   return trace;
 }
@@ -37,6 +37,18 @@ describe("LoginAttemptStore contract: D1 adapter and memory twin", () => {
     expect(d1.at(-1)).toEqual({ failures: 1, lockedUntil: null });
     const locks = d1.filter((t): t is { lockMs: number } => typeof t === "object" && t !== null && "lockMs" in t).map((t) => t.lockMs / 1000);
     expect(locks).toEqual([0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900]);
+  });
+
+  it("answer the latest lock in force among an identifier's digests (one per accepted key)", async () => {
+    const now = Date.UTC(2026, 10, 25);
+    const [locked, unlocked, unknown] = [subject(), subject(), subject()];
+    const answers = [];
+    for (const store of [d1LoginAttemptStore(env.DB), memoryLoginAttemptStore()]) {
+      for (let i = 0; i < 5; i++) await store.recordFailure(locked, now, LOCKOUT, { failure: event("login_failure", locked), lockout: event("lockout", locked) });
+      await store.recordFailure(unlocked, now, LOCKOUT, { failure: event("login_failure", unlocked), lockout: event("lockout", unlocked) });
+      answers.push([await store.lockedUntil([unlocked, locked, unknown], now), await store.lockedUntil([unlocked, unknown], now)]);
+    }
+    expect(answers).toEqual([[now + 30_000, null], [now + 30_000, null]]);
   });
 
   it("write the same audit rows", async () => {

@@ -1,0 +1,32 @@
+// Bounded deletes for the retention run (audit/retention.ts). Each statement deletes at most
+// `limit` rows through a rowid subquery with LIMIT (DELETE ... LIMIT needs a SQLite compile-time
+// option), so one statement stays short: D1 bounds how long a query may run.
+import { guardStorage } from "./guard";
+
+const changes = (result: D1Result) => result.meta.changes ?? 0;
+
+export function d1Retention(db: D1Database) {
+  return {
+    /** audit_events rows recorded before `beforeIso` (ISO 8601 sorts as text). */
+    purgeAudit(beforeIso: string, limit: number): Promise<number> {
+      return guardStorage("retention.purgeAudit", async () =>
+        changes(await db.prepare("DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE at < ? LIMIT ?)").bind(beforeIso, limit).run()),
+      );
+    },
+
+    /** login_throttle rows whose streak is over: no lock in force and no failure inside the window. */
+    purgeFinishedStreaks(now: number, windowMs: number, limit: number): Promise<number> {
+      return guardStorage("retention.purgeFinishedStreaks", async () =>
+        changes(
+          await db
+            .prepare(
+              `DELETE FROM login_throttle WHERE rowid IN (SELECT rowid FROM login_throttle
+                 WHERE updated_at <= ?1 - ?2 AND (locked_until IS NULL OR locked_until <= ?1) LIMIT ?3)`,
+            )
+            .bind(now, windowMs, limit)
+            .run(),
+        ),
+      );
+    },
+  };
+}
