@@ -79,6 +79,72 @@ describe("read cache", () => {
   });
 });
 
+/** A promise the test settles when it chooses: holds a store's read open across a write. */
+function deferred() {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
+}
+
+describe("read cache: an invalidation wins over a read already in flight", () => {
+  it("does not cache a user row read before a logout-all that finished while the read was held", async () => {
+    const { users, cached } = cachedStores();
+    const user = newUser();
+    await cached.users.create(user, { username: user.username, email: null });
+    const gate = deferred();
+    const findById = users.findById;
+    users.findById = async (id) => {
+      const row = await findById(id); // read before the bump...
+      await gate.held; // ...answered after it
+      return row;
+    };
+    const inFlight = cached.users.findById(user.id);
+    expect(await cached.users.bumpTokenVersion(user.id, "2026-11-25T01:00:00.000Z")).toBe(1);
+    gate.release();
+    expect(await inFlight).toMatchObject({ tokenVersion: 0 });
+    users.findById = findById;
+    expect(await cached.users.findById(user.id)).toMatchObject({ tokenVersion: 1 });
+  });
+
+  it("does not let a 'not revoked' read before a revoke overwrite the revocation", async () => {
+    const { sessions, cached } = cachedStores();
+    const sid = crypto.randomUUID();
+    const gate = deferred();
+    const isRevoked = sessions.isRevoked;
+    sessions.isRevoked = async (id) => {
+      const answer = await isRevoked(id);
+      await gate.held;
+      return answer;
+    };
+    const inFlight = cached.sessions.isRevoked(sid);
+    await cached.sessions.revoke(sid, 300);
+    gate.release();
+    expect(await inFlight).toBe(false);
+    sessions.isRevoked = async () => false; // a replica that has not seen the marker yet
+    expect(await cached.sessions.isRevoked(sid)).toBe(true);
+  });
+
+  it("still caches reads that no invalidation raced", async () => {
+    const { users, cached } = cachedStores();
+    const [one, other] = [newUser(), newUser()];
+    for (const user of [one, other]) await cached.users.create(user, { username: user.username, email: null });
+    const gate = deferred();
+    const findById = users.findById;
+    users.findById = async (id) => {
+      const row = await findById(id);
+      await gate.held;
+      return row;
+    };
+    const inFlight = cached.users.findById(other.id);
+    await cached.users.bumpTokenVersion(one.id, "2026-11-25T01:00:00.000Z");
+    gate.release();
+    expect(await inFlight).toEqual(other);
+    users.findById = findById;
+    users.rows.get(other.id)!.isActive = false; // changed behind the cache's back
+    expect(await cached.users.findById(other.id)).toEqual(other);
+  });
+});
+
 describe("read cache and /healthz", () => {
   it("never answers the health check's storage probe: a failing D1 is reported right after a healthy check", async () => {
     expect((await realApp.request("/healthz", {}, testEnv)).status).toBe(200);
