@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { memorySessionStore } from "../../src/storage/memory";
 import type { SessionRecord } from "../../src/storage/ports";
 import { json, memoryApp, registerUser, STRONG_PASSWORD } from "../helpers";
-import { cookieHeader } from "../profiles/support";
+import { cookieHeader, cookieValue } from "../profiles/support";
 
 const INVALID_GRANT = { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." };
 const HOUR = 3600;
@@ -54,7 +54,7 @@ describe("a revoked session whose record is written back after the revoke", () =
     expect(login.status).toBe(200);
     const { csrf_token } = (await login.json()) as { csrf_token: string };
     const cookie = cookieHeader(login);
-    const sid = sidOf(/sessionid=([^;]+)/.exec(cookie)![1]);
+    const sid = sidOf(cookieValue(login, "sessionid")!);
     const before = (await h.stores.sessions.get(sid))!;
     const logout = await h.request("/api/logout/", { method: "POST", headers: { Cookie: cookie, "X-CSRFToken": csrf_token } });
     expect(logout.status).toBe(200);
