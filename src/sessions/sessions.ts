@@ -115,10 +115,15 @@ export async function isCurrentToken(session: SessionRecord, token: RefreshToken
   return token.generation === session.generation && timingSafeEqualText(await hashRefreshSecret(token.secret), session.currentHash);
 }
 
-/** The family whose current refresh token this is; invalid_grant for a rotated token or a cookie session id. */
+/**
+ * The family whose current refresh token this is; invalid_grant for a rotated token, a cookie
+ * session id, or a user who is gone, disabled or logged out everywhere: every path that accepts a
+ * refresh token (verify, blacklist) answers as /auth/refresh would.
+ */
 export async function findCurrentRefreshFamily(rt: Runtime, presented: string): Promise<SessionRecord> {
   const { token, session } = await findSession(rt, presented);
   if (session.kind === "cookie" || !(await isCurrentToken(session, token))) throw invalidGrant("not the current token of a token family");
+  await loadSessionUser(rt, session);
   return session;
 }
 
