@@ -144,10 +144,12 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
   const presentedHash = await hashRefreshSecret(token.secret);
   const withinGrace = now - session.rotatedAt <= rt.config.reuseInterval * 1000;
   if (token.generation < session.generation) {
-    // A token this service issued (its MAC is valid) that was already rotated.
+    // A token this service issued (its MAC is valid) that was already rotated. Only the immediate
+    // predecessor has a legitimate reason to come back (a concurrent or retried redemption of the
+    // rotation just made), and only inside the reuse interval; any older generation was already
+    // redeemed twice over, so whoever holds it is replaying a stolen token: reuse.
     const isPredecessor = token.generation === session.generation - 1 && session.previousHash !== null && timingSafeEqualText(presentedHash, session.previousHash);
     if (isPredecessor && withinGrace) return answerAgain(rt, session, token);
-    if (withinGrace) throw invalidGrant("stale token inside the reuse interval");
     await revokeSession(rt, session, "refresh_reuse_detected");
     await audit(rt, "refresh_reuse_detected", { userId: session.userId, detail: { sid: session.sid, generation: token.generation } });
     throw invalidGrant("refresh token reuse: family revoked");

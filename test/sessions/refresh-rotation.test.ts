@@ -40,6 +40,30 @@ describe("refresh rotation (memory twins, controlled clock)", () => {
     expect((await h.me(second.access_token)).status).toBe(401);
   });
 
+  it("treats a token older than the immediate predecessor as reuse even inside the reuse interval", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    const second = (await (await h.refresh(first.refresh_token)).json()) as Tokens;
+    h.clock.advance(1);
+    const third = (await (await h.refresh(second.refresh_token)).json()) as Tokens;
+    h.clock.advance(1);
+    const replay = await h.refresh(first.refresh_token);
+    expect([replay.status, await replay.json()]).toEqual([401, INVALID_GRANT]);
+    expect([(await h.refresh(third.refresh_token)).status, (await h.me(third.access_token)).status]).toEqual([401, 401]);
+    const audit = await testEnv.DB.prepare("SELECT event, detail FROM audit_events WHERE user_id = ? AND event = 'refresh_reuse_detected'").bind(first.user.id).all();
+    expect(audit.results).toEqual([{ event: "refresh_reuse_detected", detail: JSON.stringify({ sid: first.refresh_token.split(".")[0], generation: 0 }) }]);
+  });
+
+  it("still gives the immediate predecessor, inside the reuse interval after a later rotation, the successor already issued", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    const second = (await (await h.refresh(first.refresh_token)).json()) as Tokens;
+    const third = (await (await h.refresh(second.refresh_token)).json()) as Tokens;
+    h.clock.advance(9);
+    const retry = await h.refresh(second.refresh_token);
+    expect([retry.status, ((await retry.json()) as Tokens).refresh_token]).toEqual([200, third.refresh_token]);
+  });
+
   it("refuses a forged token naming a real session and leaves that session working", async () => {
     const h = harness();
     const first = await registerUser(h.request);
