@@ -12,7 +12,7 @@ import { json, registerUser, STRONG_PASSWORD, testEnv } from "../helpers";
 // Without the per-isolate read cache, so a change written straight to D1 (as another isolate or
 // an operator would) is seen at once rather than within READ_CACHE_MS.
 const app = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(testEnv.AUTH_KV) }) });
-const request = (path: string, init?: RequestInit) => app.request(path, init, testEnv);
+const request = async (path: string, init?: RequestInit): Promise<Response> => app.request(path, init, testEnv);
 const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
 
 const INVALID_GRANT = { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." };
@@ -34,33 +34,20 @@ async function logoutAll(accessToken: string) {
   expect(out.status).toBe(204);
 }
 
-const disable = (userId: string) => testEnv.DB.prepare("UPDATE users SET is_active = 0 WHERE id = ?").bind(userId).run();
+/** The two ways a user's other sessions end without their own records being touched. */
+const endings: [string, (user: { id: string }, first: { access: string }) => Promise<unknown>][] = [
+  ["after logout-all made with another session's access token", (_, first) => logoutAll(first.access)],
+  ["once the user is disabled (in D1 directly, as an operator would)", (user) => testEnv.DB.prepare("UPDATE users SET is_active = 0 WHERE id = ?").bind(user.id).run()],
+];
 
 describe("SimpleJWT verify/ and blacklist/ agree with refresh/ about a refresh token", () => {
-  it("refuses another session's refresh token after logout-all made with the first's access token", async () => {
-    const { username } = await registerUser(request);
-    const first = await simpleJwtLogin(username);
-    const second = await simpleJwtLogin(username);
-    await logoutAll(first.access);
-    expect(await answer(await request("/api/token/verify/", json({ token: second.refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
-    expect(await answer(await request("/api/token/refresh/", json({ refresh: second.refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
-  });
-
-  it("refuses a disabled user's refresh token in verify/, blacklist/ and refresh/", async () => {
+  it.each(endings)("refuses the refresh token of another session %s", async (_, end) => {
     const { username, user } = await registerUser(request);
-    const sessions = [await simpleJwtLogin(username), await simpleJwtLogin(username)];
-    await disable(user.id);
-    expect(await answer(await request("/api/token/verify/", json({ token: sessions[0].refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
-    expect(await answer(await request("/api/token/blacklist/", json({ refresh: sessions[1].refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
-    expect(await answer(await request("/api/token/refresh/", json({ refresh: sessions[1].refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
-  });
-
-  it("refuses blacklist/ of another session's refresh token after logout-all", async () => {
-    const { username } = await registerUser(request);
-    const first = await simpleJwtLogin(username);
-    const second = await simpleJwtLogin(username);
-    await logoutAll(first.access);
-    expect(await answer(await request("/api/token/blacklist/", json({ refresh: second.refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
+    const [first, toVerify, toBlacklist] = [await simpleJwtLogin(username), await simpleJwtLogin(username), await simpleJwtLogin(username)];
+    await end(user, first);
+    expect(await answer(await request("/api/token/verify/", json({ token: toVerify.refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
+    expect(await answer(await request("/api/token/blacklist/", json({ refresh: toBlacklist.refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
+    expect(await answer(await request("/api/token/refresh/", json({ refresh: toVerify.refresh })))).toEqual([401, SIMPLEJWT_INVALID, SIMPLEJWT_CHALLENGE]);
   });
 });
 

@@ -79,11 +79,20 @@ describe("read cache", () => {
   });
 });
 
-/** A promise the test settles when it chooses: holds a store's read open across a write. */
-function deferred() {
+/**
+ * Makes `store[method]` read at once but answer only when the test calls release(): a read that
+ * started before a write and finishes after it. restore() puts the plain method back.
+ */
+function holdReads<S, K extends keyof S>(store: S, method: K) {
+  const original = store[method] as (...args: unknown[]) => Promise<unknown>;
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  return { held, release };
+  store[method] = (async (...args: unknown[]) => {
+    const answer = await original.apply(store, args);
+    await held;
+    return answer;
+  }) as S[K];
+  return { release, restore: () => void (store[method] = original as S[K]) };
 }
 
 describe("read cache: an invalidation wins over a read already in flight", () => {
@@ -91,34 +100,22 @@ describe("read cache: an invalidation wins over a read already in flight", () =>
     const { users, cached } = cachedStores();
     const user = newUser();
     await cached.users.create(user, { username: user.username, email: null });
-    const gate = deferred();
-    const findById = users.findById;
-    users.findById = async (id) => {
-      const row = await findById(id); // read before the bump...
-      await gate.held; // ...answered after it
-      return row;
-    };
+    const read = holdReads(users, "findById");
     const inFlight = cached.users.findById(user.id);
     expect(await cached.users.bumpTokenVersion(user.id, "2026-11-25T01:00:00.000Z")).toBe(1);
-    gate.release();
+    read.release();
     expect(await inFlight).toMatchObject({ tokenVersion: 0 });
-    users.findById = findById;
+    read.restore();
     expect(await cached.users.findById(user.id)).toMatchObject({ tokenVersion: 1 });
   });
 
   it("does not let a 'not revoked' read before a revoke overwrite the revocation", async () => {
     const { sessions, cached } = cachedStores();
     const sid = crypto.randomUUID();
-    const gate = deferred();
-    const isRevoked = sessions.isRevoked;
-    sessions.isRevoked = async (id) => {
-      const answer = await isRevoked(id);
-      await gate.held;
-      return answer;
-    };
+    const read = holdReads(sessions, "isRevoked");
     const inFlight = cached.sessions.isRevoked(sid);
     await cached.sessions.revoke(sid, 300);
-    gate.release();
+    read.release();
     expect(await inFlight).toBe(false);
     sessions.isRevoked = async () => false; // a replica that has not seen the marker yet
     expect(await cached.sessions.isRevoked(sid)).toBe(true);
@@ -128,18 +125,12 @@ describe("read cache: an invalidation wins over a read already in flight", () =>
     const { users, cached } = cachedStores();
     const [one, other] = [newUser(), newUser()];
     for (const user of [one, other]) await cached.users.create(user, { username: user.username, email: null });
-    const gate = deferred();
-    const findById = users.findById;
-    users.findById = async (id) => {
-      const row = await findById(id);
-      await gate.held;
-      return row;
-    };
+    const read = holdReads(users, "findById");
     const inFlight = cached.users.findById(other.id);
     await cached.users.bumpTokenVersion(one.id, "2026-11-25T01:00:00.000Z");
-    gate.release();
+    read.release();
     expect(await inFlight).toEqual(other);
-    users.findById = findById;
+    read.restore();
     users.rows.get(other.id)!.isActive = false; // changed behind the cache's back
     expect(await cached.users.findById(other.id)).toEqual(other);
   });
