@@ -66,7 +66,11 @@ export interface SessionStore {
   get(sid: string): Promise<SessionRecord | null>;
   /** KV rejects expirationTtl under 60 s: callers pass the real deadline, the adapter clamps. */
   put(session: SessionRecord, ttlSeconds: number): Promise<void>;
-  /** Deletes the family and leaves a revocation marker that access-token checks read. */
+  /**
+   * Leaves a revocation marker (read by refresh, cookie-session and access-token checks) for
+   * markerTtlSeconds, then deletes the family. The marker must be kept that long: it is what
+   * refuses a record written back after the delete (sessions.ts revocationTtl).
+   */
   revoke(sid: string, markerTtlSeconds: number): Promise<void>;
   isRevoked(sid: string): Promise<boolean>;
 }
