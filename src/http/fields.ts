@@ -20,4 +20,14 @@ export const emailField = z.string({ error: required() }).max(EMAIL_MAX, `Ensure
 /** A login identifier: a username or an email, whichever is longer allowed. */
 export const identifierField = z.string({ error: required() }).min(1, "This field may not be blank.").max(EMAIL_MAX, `Ensure this field has no more than ${EMAIL_MAX} characters.`);
 
-export const refreshTokenField = z.string({ error: required() }).min(1, "This field may not be blank.").max(512, "Ensure this field has no more than 512 characters.");
+/**
+ * Our refresh tokens are 134 characters, but a wrong token must be answered as wrong (401 in the
+ * dialect), not as oversized: clients paste access tokens (about 800 characters) or other
+ * services' tokens here. The cap only stops abuse, far above any real token.
+ */
+export const REFRESH_TOKEN_MAX = 8192;
+
+export const refreshTokenField = z
+  .string({ error: required() })
+  .min(1, "This field may not be blank.")
+  .max(REFRESH_TOKEN_MAX, `Ensure this field has no more than ${REFRESH_TOKEN_MAX} characters.`);
