@@ -2,7 +2,7 @@
 // a password over 1024 bytes is refused here, before it can reach the KDF.
 import { z } from "zod";
 import { PASSWORD_MAX_BYTES } from "../accounts/password-policy";
-import { EMAIL_MAX, USERNAME_MAX } from "../accounts/identifiers";
+import { EMAIL_MAX, USERNAME_TOO_LONG, usernameTooLong } from "../accounts/identifiers";
 import { utf8 } from "../crypto/bytes";
 
 const required = (what = "string") => (issue: { input: unknown }) =>
@@ -13,7 +13,8 @@ export const passwordField = z
   .min(1, "This field may not be blank.")
   .refine((p) => utf8(p).byteLength <= PASSWORD_MAX_BYTES, `Ensure this field has no more than ${PASSWORD_MAX_BYTES} bytes.`);
 
-export const usernameField = z.string({ error: required() }).max(USERNAME_MAX, `Ensure this field has no more than ${USERNAME_MAX} characters.`);
+/** Counted after NFKC, as stored: one U+3300 is four letters (the body cap bounds the work). */
+export const usernameField = z.string({ error: required() }).refine((u) => !usernameTooLong(u), USERNAME_TOO_LONG);
 
 export const emailField = z.string({ error: required() }).max(EMAIL_MAX, `Ensure this field has no more than ${EMAIL_MAX} characters.`);
 

@@ -9,6 +9,8 @@ afterEach(() => vi.restoreAllMocks());
 describe("body and field limits", () => {
   it.each([
     ["/auth/register", { username: "u".repeat(151), password: "correct horse battery staple" }, { username: "Ensure this field has no more than 150 characters." }],
+    // U+3300 (SQUARE APAATO) is one character that NFKC turns into four: the stored form is what counts.
+    ["/auth/register", { username: "\u3300".repeat(40), password: "correct horse battery staple" }, { username: "Ensure this field has no more than 150 characters." }],
     ["/auth/register", { username: "fine", email: `${"e".repeat(250)}@x.io`, password: "correct horse battery staple" }, { email: "Ensure this field has no more than 254 characters." }],
     ["/auth/register", { username: "fine", password: "p".repeat(1025) }, { password: "Ensure this field has no more than 1024 bytes." }],
     ["/auth/login", { identifier: "i".repeat(255), password: "whatever it is" }, { identifier: "Ensure this field has no more than 254 characters." }],
