@@ -4,10 +4,10 @@ import { assertUsable } from "../config";
 import { AuthError } from "../errors";
 import { hashPassword } from "../passwords/kdf";
 import type { Runtime } from "../runtime";
-import type { UserRecord } from "../storage/ports";
+import { distinctIdentifiers, type LoginIdentifiers, type UserRecord } from "../storage/ports";
 import { throttle } from "../throttling/rate-limit";
 import { checkPassword } from "./password-policy";
-import { emailProblem, loginIdentifiers, normaliseUsername, usernameEmailProblem, usernameProblem } from "./identifiers";
+import { emailProblem, loginIdentifiers, usernameEmailProblem, usernameProblem } from "./identifiers";
 
 export interface Registration {
   username: string;
@@ -39,6 +39,10 @@ export async function prepareUser(rt: Runtime, input: Registration): Promise<Use
   if (Object.keys(fields).length > 0) throw new AuthError("invalid_request", "The request has invalid fields.", { fields });
 
   const email = input.email?.trim() || null;
+  // Before hashing and before any KV write: a 409 found here costs one D1 read per identifier.
+  // It answers no faster than before in the sense that matters: every probe has already spent the
+  // per-IP "register" budget above, so 409s cannot be used to enumerate accounts any faster.
+  await assertIdentifiersFree(rt, loginIdentifiers(input.username, email));
   const at = new Date(rt.now()).toISOString();
   return {
     id: crypto.randomUUID(),
@@ -54,14 +58,19 @@ export async function prepareUser(rt: Runtime, input: Registration): Promise<Use
   };
 }
 
+const identifierTaken = (identifiers: LoginIdentifiers) =>
+  new AuthError("conflict", "An account with this username or email already exists.", { reason: `identifier taken: ${identifiers.username}` });
+
+/** The early answer for a taken username or email; the D1 batch in commitUser stays the arbiter of races. */
+async function assertIdentifiersFree(rt: Runtime, identifiers: LoginIdentifiers): Promise<void> {
+  const owners = await Promise.all(distinctIdentifiers(identifiers).map((identifier) => rt.stores.users.findByIdentifier(identifier)));
+  if (owners.some((owner) => owner !== null)) throw identifierTaken(identifiers);
+}
+
 /** Writes a prepared account and its login identifiers in one D1 transaction. */
 export async function commitUser(rt: Runtime, user: UserRecord): Promise<UserRecord> {
-  const outcome = await rt.stores.users.create(user, loginIdentifiers(user.username, user.email));
-  if (outcome === "conflict") {
-    throw new AuthError("conflict", "An account with this username or email already exists.", {
-      reason: `identifier taken: ${normaliseUsername(user.username)}`,
-    });
-  }
+  const identifiers = loginIdentifiers(user.username, user.email);
+  if ((await rt.stores.users.create(user, identifiers)) === "conflict") throw identifierTaken(identifiers);
   return user;
 }
 
