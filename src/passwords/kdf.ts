@@ -77,7 +77,7 @@ export async function verifyAtCurrentCost(password: string, stored: string | nul
     await verifyPassword(password, dummyHash(settings), settings.pepper);
     return false;
   }
-  const matches = await verifyPassword(password, stored!, settings.pepper);
+  const matches = timingSafeEqual(await derive(password, parsed.salt, parsed.algorithm, parsed.iterations, settings.pepper), parsed.hash);
   const missing = costOf(settings.algorithm, settings.iterations) - costOf(parsed.algorithm, parsed.iterations);
   if (missing > 0) await derive(password, parsed.salt, settings.algorithm, Math.ceil(missing / COST_PER_ITERATION[settings.algorithm]), settings.pepper);
   return matches;
