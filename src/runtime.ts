@@ -4,6 +4,7 @@
 import { readConfig, type Config } from "./config";
 import { loadSecrets, type Secrets } from "./crypto/purpose-keys";
 import { logEvent } from "./log";
+import { d1CommonPasswords } from "./storage/common-passwords";
 import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
@@ -80,7 +81,7 @@ export function preparedFor(env: Env): Promise<Prepared> {
 
 export function defaultStores(env: Env): AllStores {
   const hot = withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
-  return { ...hot, attempts: d1LoginAttemptStore(env.DB), audit: d1AuditStore(env.DB) };
+  return { ...hot, commonPasswords: d1CommonPasswords(env.DB), attempts: d1LoginAttemptStore(env.DB), audit: d1AuditStore(env.DB) };
 }
 
 export async function buildRuntime(env: Env, options: RuntimeOptions = {}, clientIp: string | null = null): Promise<Runtime> {

@@ -107,9 +107,17 @@ export interface LoginAttemptStore {
   recordSuccess(subject: string, event: AuditEvent): Promise<void>;
 }
 
+/** The common-password list the strict policy refuses (D1 `common_passwords`, migration 0004). */
+export interface CommonPasswordList {
+  /** `password` as the policy looks it up: NFC-normalised and lower-cased. */
+  isCommon(password: string): Promise<boolean>;
+}
+
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  /** Optional when injecting, like the two below. */
+  commonPasswords?: CommonPasswordList;
   /** Optional when injecting: createApp fills what is missing with the D1 adapters. */
   attempts?: LoginAttemptStore;
   audit?: AuditStore;

@@ -105,6 +105,8 @@ const cases: [string, Fault, string[]][] = [
   // after the 503 registers normally instead of meeting 409.
   ["register", "users.create", ["kv +revoked"]],
   ["register", "sessions.put", []],
+  ["register", "users.findByIdentifier", []],
+  ["register", "commonPasswords.isCommon", []],
   ["login (right password)", "attempts.lockedUntil", []],
   ["login (right password)", "users.findByIdentifier", []],
   ["login (right password)", "users.recordLogin", []],
