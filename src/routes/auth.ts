@@ -13,7 +13,7 @@ import { emailField, identifierField, passwordField, refreshTokenField, username
 import { assertSameOriginForCookie } from "../http/origin";
 import type { AppEnv } from "../http/types";
 import { registerWithSession } from "../sessions/register-session";
-import { endAllSessions, findCurrentRefreshFamily, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
+import { endAllSessions, findRefreshFamily, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
 
 type Mode = "token" | "cookie";
 const modeField = z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }).default("token");
@@ -53,7 +53,7 @@ function refreshCookieOf(c: Context<AppEnv>, refusal: Parameters<typeof refreshC
 async function sessionToEnd(c: Context<AppEnv>, bodyToken: string | undefined): Promise<{ userId: string; sid: string }> {
   const rt = c.get("rt");
   const refresh = bodyToken ?? (c.req.header("Authorization") === undefined ? refreshCookieOf(c, noCredentials) : undefined);
-  if (refresh !== undefined) return findCurrentRefreshFamily(rt, refresh);
+  if (refresh !== undefined) return findRefreshFamily(rt, refresh);
   const { claims, via } = await authenticateRequest(c);
   if (via === "cookie") assertSameOriginForCookie(c);
   return { userId: claims.sub, sid: claims.sid };

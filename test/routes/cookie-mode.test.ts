@@ -121,8 +121,25 @@ describe("logout with the refresh credential", () => {
     expect((await request("/auth/refresh", json({}, { headers: { Cookie: refreshCookie } }))).status).toBe(200);
   });
 
-  it("refuses a refresh token that is not current with 401 invalid_grant", async () => {
-    const logout = await request("/auth/logout", json({ refresh_token: "not-a-token" }));
-    expect([logout.status, await logout.json()]).toEqual([401, INVALID_GRANT]);
+  it("ends the family with the predecessor of a concurrent rotation (another tab's cookie)", async () => {
+    const { request: send } = memoryApp();
+    const login = await send("/auth/register", json({ username: uniqueName("tab"), password: STRONG_PASSWORD, mode: "cookie" }));
+    const before = cookieNamed(login, "edge_refresh");
+    const rotated = await send("/auth/refresh", json({}, { headers: { Cookie: before } }));
+    expect(rotated.status).toBe(200);
+    const logout = await send("/auth/logout", json({}, { headers: { Cookie: before } }));
+    expect([logout.status, setCookies(logout)]).toEqual([204, CLEARED]);
+    const after = await send("/auth/refresh", json({}, { headers: { Cookie: cookieNamed(rotated, "edge_refresh") } }));
+    expect([after.status, await after.json()]).toEqual([401, INVALID_GRANT]);
+  });
+
+  it("refuses a forged refresh token, and a seed-000 sessionid, with 401 invalid_grant", async () => {
+    const user = await registerUser(request);
+    const seedLogin = await request("/accounts/login/", json({ username: user.username, password: STRONG_PASSWORD }));
+    const sessionid = cookieNamed(seedLogin, "sessionid").slice("sessionid=".length);
+    for (const refresh_token of ["not-a-token", sessionid]) {
+      const logout = await request("/auth/logout", json({ refresh_token }));
+      expect([logout.status, setCookies(logout), await logout.json()]).toEqual([401, [], INVALID_GRANT]);
+    }
   });
 });
