@@ -2,12 +2,10 @@
 // of every API shape (native and profiles), cookie attributes, security headers on every kind
 // of response, and native cookie mode in real headless Chromium (Debian's chromium driven by
 // playwright-core). A new API shape adds its rows to CSRF_ROWS and CORS_PATHS.
-import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./chromium";
 import { freePort, startWorker, type RunningWorker } from "./worker";
 
 const ALLOWED = "https://app.example";
@@ -229,11 +227,7 @@ describe("cookie attributes", () => {
 describe("native cookie mode in headless Chromium", () => {
   let browser: BrowserContext;
   beforeAll(async () => {
-    browser = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), "edge-auth-chromium-")), {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => browser?.close());
 
