@@ -15,6 +15,9 @@ export function cookieValues(c: Context, name: string): string[] {
   return [...new Set(values.filter((value): value is string => value !== undefined))];
 }
 
+/** The caller's "no credential" answer, given a description for the client and a reason for the log. */
+export type CookieRefusal = (description: string, reason: string) => AuthError;
+
 export const ambiguousCookie = (name: string) =>
   `More than one ${name} cookie was sent (another site on this domain may have set one); clear this site's cookies and log in again.`;
 
@@ -22,7 +25,7 @@ export const ambiguousCookie = (name: string) =>
  * The one value of a credential cookie, or undefined when none was sent. Two different values are
  * refused with `refusal(description, reason)`, the caller's "no credential" answer in its dialect.
  */
-export function soleCookie(c: Context, name: string, refusal: (description: string, reason: string) => AuthError): string | undefined {
+export function soleCookie(c: Context, name: string, refusal: CookieRefusal): string | undefined {
   const values = cookieValues(c, name);
   if (values.length > 1) throw refusal(ambiguousCookie(name), `${values.length} different ${name} cookies sent`);
   return values[0];

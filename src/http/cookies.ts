@@ -8,12 +8,11 @@
 // /auth.
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import type { AuthError } from "../errors";
 import type { IssuedTokens } from "../sessions/issue-tokens";
-import { soleCookie } from "./cookie-values";
+import { soleCookie, type CookieRefusal } from "./cookie-values";
 
-export const ACCESS_COOKIE = "edge_access";
-export const REFRESH_COOKIE = "edge_refresh";
+const ACCESS_COOKIE = "edge_access";
+const REFRESH_COOKIE = "edge_refresh";
 
 export const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:";
 
@@ -42,9 +41,7 @@ export function clearTokenCookies(c: Context): void {
   deleteCookie(c, refresh.name, attributes(c, refresh));
 }
 
-type Refusal = (description: string, reason: string) => AuthError;
-
 /** The access cookie's one value; a second, different one is refused (see cookie-values.ts). */
-export const accessCookie = (c: Context, refusal: Refusal) => soleCookie(c, tokenCookies(c).access.name, refusal);
+export const accessCookie = (c: Context, refusal: CookieRefusal) => soleCookie(c, tokenCookies(c).access.name, refusal);
 
-export const refreshCookie = (c: Context, refusal: Refusal) => soleCookie(c, tokenCookies(c).refresh.name, refusal);
+export const refreshCookie = (c: Context, refusal: CookieRefusal) => soleCookie(c, tokenCookies(c).refresh.name, refusal);

@@ -8,6 +8,7 @@ import { authenticate } from "../accounts/authenticate";
 import { publicUser } from "../accounts/user";
 import { authenticateRequest, noCredentials } from "../http/access";
 import { invalidFields, readJson } from "../http/body";
+import type { CookieRefusal } from "../http/cookie-values";
 import { clearTokenCookies, refreshCookie, setTokenCookies } from "../http/cookies";
 import { emailField, identifierField, passwordField, refreshTokenField, usernameField } from "../http/fields";
 import { assertSameOriginForCookie } from "../http/origin";
@@ -38,7 +39,7 @@ function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 201, mo
 }
 
 /** The refresh cookie, for a request that sent no refresh token in its body; Origin-checked. */
-function refreshCookieOf(c: Context<AppEnv>, refusal: Parameters<typeof refreshCookie>[1]): string | undefined {
+function refreshCookieOf(c: Context<AppEnv>, refusal: CookieRefusal): string | undefined {
   const cookie = refreshCookie(c, refusal);
   if (cookie !== undefined) assertSameOriginForCookie(c);
   return cookie;
