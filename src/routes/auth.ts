@@ -14,7 +14,7 @@ import { emailField, identifierField, passwordField, refreshTokenField, username
 import { assertSameOriginForCookie } from "../http/origin";
 import type { AppEnv } from "../http/types";
 import { registerWithSession } from "../sessions/register-session";
-import { endAllSessions, findRefreshFamily, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
+import { endAllSessions, findCurrentRefreshFamily, findRefreshFamily, loadSessionUser, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
 
 type Mode = "token" | "cookie";
 const modeField = z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }).default("token");
@@ -51,10 +51,17 @@ function refreshCookieOf(c: Context<AppEnv>, refusal: CookieRefusal): string | u
  * as it outlives the access token (a cookie session must be able to log out after edge_access
  * has expired).
  */
-async function sessionToEnd(c: Context<AppEnv>, bodyToken: string | undefined): Promise<{ userId: string; sid: string }> {
+async function sessionToEnd(c: Context<AppEnv>, body: z.infer<typeof logoutBody>): Promise<{ userId: string; sid: string }> {
   const rt = c.get("rt");
-  const refresh = bodyToken ?? (c.req.header("Authorization") === undefined ? refreshCookieOf(c, noCredentials) : undefined);
-  if (refresh !== undefined) return findRefreshFamily(rt, refresh);
+  const refresh = body.refresh_token ?? (c.req.header("Authorization") === undefined ? refreshCookieOf(c, noCredentials) : undefined);
+  if (refresh !== undefined && body.all !== true) return findRefreshFamily(rt, refresh);
+  if (refresh !== undefined) {
+    // Ending every session takes what a refresh would honour: the current token of a family whose
+    // user has not logged out everywhere since. An old or rotated token must not end newer sessions.
+    const family = await findCurrentRefreshFamily(rt, refresh);
+    await loadSessionUser(rt, family);
+    return family;
+  }
   const { claims, via } = await authenticateRequest(c);
   if (via === "cookie") assertSameOriginForCookie(c);
   return { userId: claims.sub, sid: claims.sid };
@@ -84,7 +91,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/logout", async (c) => {
     const body = await readJson(c, logoutBody);
     const rt = c.get("rt");
-    const { userId, sid } = await sessionToEnd(c, body.refresh_token);
+    const { userId, sid } = await sessionToEnd(c, body);
     if (body.all === true) await endAllSessions(rt, userId, sid);
     else await revokeSession(rt, sid, "logout");
     clearTokenCookies(c);

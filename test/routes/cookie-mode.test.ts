@@ -111,6 +111,23 @@ describe("logout with the refresh credential", () => {
     expect([refresh.status, await refresh.json()]).toEqual([401, INVALID_GRANT]);
   });
 
+  it('refuses {"all": true} with a rotated refresh token, or one of a family a logout-all already ended, and the newer session lives on', async () => {
+    const { request: send } = memoryApp();
+    const first = await registerUser(send);
+    const rotated = await send("/auth/refresh", json({ refresh_token: first.refresh_token }));
+    expect(rotated.status).toBe(200);
+    const stale = await send("/auth/logout", json({ all: true, refresh_token: first.refresh_token }));
+    expect([stale.status, setCookies(stale), await stale.json()]).toEqual([401, [], INVALID_GRANT]);
+
+    const second = (await (await send("/auth/login", json({ username: first.username, password: STRONG_PASSWORD }))).json()) as { access_token: string; refresh_token: string };
+    expect((await send("/auth/logout", json({ all: true }, { headers: { Authorization: `Bearer ${second.access_token}` } }))).status).toBe(204);
+    const third = (await (await send("/auth/login", json({ username: first.username, password: STRONG_PASSWORD }))).json()) as { access_token: string };
+    const { refresh_token: ended } = (await rotated.json()) as { refresh_token: string };
+    const late = await send("/auth/logout", json({ all: true, refresh_token: ended }));
+    expect([late.status, await late.json()]).toEqual([401, INVALID_GRANT]);
+    expect((await send("/auth/me", { headers: { Authorization: `Bearer ${third.access_token}` } })).status).toBe(200);
+  });
+
   it("refuses a refresh-cookie logout from a foreign Origin and the session lives on", async () => {
     const login = await request("/auth/register", json({ username: uniqueName("orig"), password: STRONG_PASSWORD, mode: "cookie" }));
     const refreshCookie = cookieNamed(login, "edge_refresh");
