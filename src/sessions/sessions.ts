@@ -131,6 +131,17 @@ export async function findCurrentRefreshFamily(rt: Runtime, presented: string): 
   return session;
 }
 
+/**
+ * The live token family of any refresh token this service issued (its MAC proves that), whatever
+ * its generation: logout ends it, as a refresh with a rotated token would after the reuse interval
+ * (and a tab holding the predecessor of a concurrent rotation can still log out).
+ */
+export async function findRefreshFamily(rt: Runtime, presented: string): Promise<SessionRecord> {
+  const { session } = await findSession(rt, presented);
+  if (session.kind === "cookie") throw invalidGrant("cookie session presented as a refresh token");
+  return session;
+}
+
 /** Revokes the family a current refresh token belongs to (RFC 7009-style logout by refresh token). */
 export async function revokeByRefreshToken(rt: Runtime, presented: string): Promise<void> {
   const session = await findCurrentRefreshFamily(rt, presented);

@@ -45,10 +45,12 @@ describe("log lines carry no secrets", () => {
     for (let i = 0; i < 6; i++) await send("/auth/login", json({ username, password: wrongPassword })); // failures, lockout, 429
     clock.advance(31);
     const login = await send("/auth/login", json({ username, password }));
-    const cookies = login.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]!.split("=")[1]!);
+    const cookieLogin = await send("/auth/login", json({ username, password, mode: "cookie" }));
+    const cookies = cookieLogin.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]!.split("=")[1]!);
+    expect(cookies).toHaveLength(2);
     const session = (await login.json()) as { access_token: string; refresh_token: string };
     const rotated = (await (await send("/auth/refresh", json({ refresh_token: session.refresh_token }))).json()) as { refresh_token: string; access_token: string };
-    await send("/auth/me", { headers: { Cookie: `edge_access=${cookies[0]}` } });
+    expect((await send("/auth/me", { headers: { Cookie: `edge_access=${cookies[0]}` } })).status).toBe(200);
     await send("/auth/me", { headers: { Authorization: `Bearer ${rotated.access_token}x` } });
     clock.advance(11);
     await send("/auth/refresh", json({ refresh_token: session.refresh_token })); // reuse: family revoked
