@@ -14,7 +14,7 @@ import { emailField, identifierField, passwordField, refreshTokenField, username
 import { assertSameOriginForCookie } from "../http/origin";
 import type { AppEnv } from "../http/types";
 import { registerWithSession } from "../sessions/register-session";
-import { endAllSessions, findCurrentRefreshFamily, findRefreshFamily, loadSessionUser, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
+import { endAllSessions, findCurrentRefreshFamily, findRefreshFamily, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
 
 type Mode = "token" | "cookie";
 const modeField = z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }).default("token");
@@ -57,10 +57,9 @@ async function sessionToEnd(c: Context<AppEnv>, body: z.infer<typeof logoutBody>
   if (refresh !== undefined && body.all !== true) return findRefreshFamily(rt, refresh);
   if (refresh !== undefined) {
     // Ending every session takes what a refresh would honour: the current token of a family whose
-    // user has not logged out everywhere since. An old or rotated token must not end newer sessions.
-    const family = await findCurrentRefreshFamily(rt, refresh);
-    await loadSessionUser(rt, family);
-    return family;
+    // user has not logged out everywhere since (findCurrentRefreshFamily checks the user as a
+    // refresh does). An old or rotated token must not end newer sessions.
+    return findCurrentRefreshFamily(rt, refresh);
   }
   const { claims, via } = await authenticateRequest(c);
   if (via === "cookie") assertSameOriginForCookie(c);
