@@ -2,6 +2,7 @@
 // row and its identifiers are written in one db.batch(), D1's only transaction.
 import { auditRowWhen } from "./d1-audit-rows";
 import { guardStorage } from "./guard";
+import { isLastAdminRefusal } from "./last-admin";
 import { distinctIdentifiers, type UserChange, type UserRecord, type UserStore } from "./ports";
 
 export interface UserRow {
@@ -67,7 +68,8 @@ function identifierMoves(db: D1Database, id: string, normalized: string | null):
   return [drop, db.prepare("INSERT INTO login_identifiers (identifier, user_id) SELECT ?2, id FROM users WHERE id = ?1 AND username_normalized <> ?2").bind(id, normalized)];
 }
 
-const isUniqueViolation = (error: unknown) => error instanceof Error && /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(error.message);
+// The last-admin trigger's RAISE(ABORT) is a SQLITE_CONSTRAINT too: it is not a taken identifier.
+const isUniqueViolation = (error: unknown) => error instanceof Error && /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(error.message) && !isLastAdminRefusal(error);
 
 export function d1UserStore(db: D1Database): UserStore {
   return {
