@@ -29,6 +29,13 @@ const toEvent = (row: AuditRow): StoredAuditEvent => ({ id: row.id, at: row.at, 
 
 export function d1UserDirectory(db: D1Database): UserDirectory {
   return {
+    findUser(id) {
+      return guardStorage("directory.findUser", async () => {
+        const row = await db.prepare(`SELECT ${COLUMNS} FROM users u WHERE u.id = ?`).bind(id).first<UserRow>();
+        return row ? toRecord(row) : null;
+      });
+    },
+
     searchUsers({ prefix, after, limit }) {
       const where: string[] = [];
       const args: unknown[] = [];

@@ -64,6 +64,8 @@ export interface StoredAuditEvent extends AuditEvent {
 
 /** The administrator's reads (D1 only): not cached, not on any hot path. */
 export interface UserDirectory {
+  /** The user as D1 has it now, past the per-isolate read cache: what an admin check decides on. */
+  findUser(id: string): Promise<UserRecord | null>;
   /** Users by normalised username, after `after`; `prefix` matches the normalised username or email. */
   searchUsers(query: { prefix: string | null; after: string | null; limit: number }): Promise<Page<UserRecord>>;
   /** Audit events newest first (by id), before the id in `after`. */

@@ -28,7 +28,7 @@ export async function makeUser(prefix = "user", roles: string[] = []): Promise<A
     username: registered.username,
     token,
     refresh: registered.refresh_token,
-    as: (path, init = {}) => send(path, { ...init, headers: { ...bearer(token), ...(init.headers as Record<string, string>) } }),
+    as: async (path, init = {}) => send(path, { ...init, headers: { ...bearer(token), ...(init.headers as Record<string, string>) } }),
   };
 }
 

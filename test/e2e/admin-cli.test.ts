@@ -25,13 +25,26 @@ function admin(args: string[], input?: string) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/**
+ * fetch, once more when a kept-alive connection was closed by the dev server while the CLI ran
+ * (several seconds idle): undici then fails the request with UND_ERR_SOCKET before sending it.
+ */
+async function http(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw error;
+    return fetch(url, init);
+  }
+}
+
 const post = (p: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${worker.url}${p}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+  http(`${worker.url}${p}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
 const login = async (username: string, password: string) => {
   const response = await post("/auth/login", { username, password });
   return { status: response.status, token: ((await response.json()) as { access_token?: string }).access_token };
 };
-const get = (p: string, token: string) => fetch(`${worker.url}${p}`, { headers: { Authorization: `Bearer ${token}` } });
+const get = (p: string, token: string) => http(`${worker.url}${p}`, { headers: { Authorization: `Bearer ${token}` } });
 
 describe("npm run admin", () => {
   it("create: the account logs in over HTTP with the password given on stdin and may use /admin", async () => {
@@ -72,6 +85,9 @@ describe("npm run admin", () => {
 
     const revoked = admin(["revoke", "helper", "admin"]);
     expect([revoked.status, revoked.stdout]).toEqual([0, "revoked admin from helper; roles now []\n"]);
+    // At once, although the worker read helper's row a moment ago and caches rows per isolate.
+    const refused = await get("/admin/users", token!);
+    expect([refused.status, await refused.json()]).toEqual([403, { error: "forbidden", error_description: "This endpoint requires the admin role." }]);
     const last = admin(["revoke", "root", "admin"]);
     expect([last.status, last.stderr]).toEqual([1, "admin: refused: that would leave no active admin (grant the role to another account first)\n"]);
     expect(admin(["grant", "nobody", "admin"])).toMatchObject({ status: 1, stderr: 'admin: no account has the username or email "nobody"\n' });
