@@ -216,3 +216,37 @@ describe("GET /admin/audit", () => {
     expect([response.status, await response.json()]).toEqual([400, { error: "invalid_request", error_description: "The request has invalid fields.", fields }]);
   });
 });
+
+describe("POST /admin/users/{id}/logout and DELETE /admin/users/{id}", () => {
+  it("logout ends every session and access token of the user (204), audited with the actor", async () => {
+    const [admin, user] = [await makeAdmin(), await makeUser("out")];
+    const response = await admin.as(`/admin/users/${user.id}/logout`, { method: "POST" });
+    expect([response.status, await response.text()]).toEqual([204, ""]);
+    expect((await user.as("/auth/me")).status).toBe(401);
+    expect((await send("/auth/refresh", json({ refresh_token: user.refresh }))).status).toBe(401);
+    expect((await body(await admin.as(`/admin/users/${user.id}`))).sessions).toEqual([]);
+    expect(await auditRows("user_id = ? AND event LIKE 'admin_%'", user.id)).toEqual([{ event: "admin_logout", user_id: user.id, detail: { actor: admin.id } }]);
+    // The user can log in again: a logout is not a disable.
+    expect((await send("/auth/login", json({ username: user.username, password: STRONG_PASSWORD }))).status).toBe(200);
+  });
+
+  it("delete erases the account (204): it can no longer log in, reads are 404, the event keeps only the actor", async () => {
+    const [admin, user] = [await makeAdmin(), await makeUser("del")];
+    const response = await admin.as(`/admin/users/${user.id}`, { method: "DELETE" });
+    expect([response.status, await response.text()]).toEqual([204, ""]);
+    expect((await user.as("/auth/me")).status).toBe(401);
+    expect((await send("/auth/login", json({ username: user.username, password: STRONG_PASSWORD }))).status).toBe(401);
+    expect((await admin.as(`/admin/users/${user.id}`)).status).toBe(404);
+    expect(await auditRows("user_id = ?", user.id)).toEqual([]);
+    expect(await auditRows("event = 'admin_user_deleted' AND json_extract(detail, '$.actor') = ?", admin.id)).toEqual([{ event: "admin_user_deleted", user_id: null, detail: { actor: admin.id } }]);
+  });
+
+  it("answers 404 for an unknown user on logout, delete and patch", async () => {
+    const admin = await makeAdmin();
+    const id = crypto.randomUUID();
+    for (const [path, init] of [[`/admin/users/${id}/logout`, { method: "POST" }], [`/admin/users/${id}`, { method: "DELETE" }], [`/admin/users/${id}`, patch({ roles: [] })]] as const) {
+      const response = await admin.as(path, init);
+      expect([response.status, await response.json()]).toEqual([404, { error: "not_found", error_description: "No such user." }]);
+    }
+  });
+});
