@@ -36,6 +36,13 @@ export function d1UserDirectory(db: D1Database): UserDirectory {
       });
     },
 
+    countActiveAdmins() {
+      return guardStorage("directory.countActiveAdmins", async () => {
+        const row = await db.prepare("SELECT count(*) AS n FROM users u WHERE u.is_active = 1 AND EXISTS (SELECT 1 FROM json_each(u.roles) WHERE value = 'admin')").first<{ n: number }>();
+        return row?.n ?? 0;
+      });
+    },
+
     searchUsers({ prefix, after, limit }) {
       const where: string[] = [];
       const args: unknown[] = [];

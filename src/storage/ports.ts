@@ -66,6 +66,8 @@ export interface StoredAuditEvent extends AuditEvent {
 export interface UserDirectory {
   /** The user as D1 has it now, past the per-isolate read cache: what an admin check decides on. */
   findUser(id: string): Promise<UserRecord | null>;
+  /** How many active accounts hold the admin role. */
+  countActiveAdmins(): Promise<number>;
   /** Users by normalised username, after `after`; `prefix` matches the normalised username or email. */
   searchUsers(query: { prefix: string | null; after: string | null; limit: number }): Promise<Page<UserRecord>>;
   /** Audit events newest first (by id), before the id in `after`. */

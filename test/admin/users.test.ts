@@ -180,8 +180,10 @@ describe("the last active admin", () => {
       const response = await admin.as(path, init);
       expect([response.status, await response.json()]).toEqual([409, LAST]);
     }
-    expect(await testEnv.DB.prepare("SELECT email, roles, is_active FROM users WHERE id = ?").bind(admin.id).first()).toEqual({ email: `${admin.username}@example.com`, roles: '["admin"]', is_active: 1 });
+    expect(await testEnv.DB.prepare("SELECT email, roles, is_active, token_version FROM users WHERE id = ?").bind(admin.id).first()).toEqual({ email: `${admin.username}@example.com`, roles: '["admin"]', is_active: 1, token_version: 0 });
     expect(await auditRows("user_id = ? AND event LIKE 'admin_%'", admin.id)).toEqual([]);
+    // Refused, not logged out: the admin's token still works.
+    expect((await admin.as("/admin/users?limit=1")).status).toBe(200);
   });
 
   it("two admins demoting each other at once: exactly one succeeds, the other gets 409", async () => {
