@@ -105,7 +105,7 @@ const cases: [string, Fault, string[]][] = [
   // after the 503 registers normally instead of meeting 409.
   ["register", "users.create", ["kv +revoked"]],
   ["register", "sessions.put", []],
-  ["login (right password)", "attempts.lockedUntil", []],
+  ["login (right password)", "attempts.lockState", []],
   ["login (right password)", "users.findByIdentifier", []],
   ["login (right password)", "users.recordLogin", []],
   ["login (right password)", "attempts.recordSuccess", ["user.last_login_at"]],

@@ -140,7 +140,7 @@ describe("the reads before a credential check", () => {
   it("reads the account and the lockout state only after the limiter let the login through", async () => {
     const { send, users, attempts } = throttledApp({ perClient: countingLimiter(1) });
     const findByIdentifier = vi.spyOn(users, "findByIdentifier");
-    const lockedUntil = vi.spyOn(attempts, "lockedUntil");
+    const lockedUntil = vi.spyOn(attempts, "lockState");
     expect((await send("/auth/login", login("someone", "whatever password"))).status).toBe(401);
     expect([findByIdentifier.mock.calls, lockedUntil.mock.calls.length]).toEqual([[["someone"]], 1]);
     await expectRateLimited(await send("/auth/login", login("someone", "whatever password")), "60");
@@ -151,10 +151,10 @@ describe("the reads before a credential check", () => {
     const { send, users, attempts } = throttledApp();
     const findByIdentifier = vi.spyOn(users, "findByIdentifier");
     let accountReadStarted: boolean | undefined;
-    vi.spyOn(attempts, "lockedUntil").mockImplementation(async () => {
+    vi.spyOn(attempts, "lockState").mockImplementation(async (subject) => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       accountReadStarted = findByIdentifier.mock.calls.length === 1;
-      return null;
+      return { counter: subject, lockedUntil: null };
     });
     expect((await send("/auth/login", login("someone", "whatever password"))).status).toBe(401);
     expect(accountReadStarted).toBe(true);
