@@ -41,7 +41,8 @@ export function productionLimits(clock: TestClock): RateLimits {
 
 export const TEST_IP = "203.0.113.7";
 
-export function throttledApp(limits: Partial<RateLimits> = {}, options: { clock?: TestClock; attempts?: LoginAttemptStore } = {}) {
+/** `env` lets a long simulation hash passwords cheaply (PASSWORD_ITERATIONS); the rules are the same. */
+export function throttledApp(limits: Partial<RateLimits> = {}, options: { clock?: TestClock; attempts?: LoginAttemptStore; env?: Env } = {}) {
   const clock = options.clock ?? new TestClock();
   const audit = memoryAuditStore();
   const attempts = memoryLoginAttemptStore(audit);
@@ -56,7 +57,7 @@ export function throttledApp(limits: Partial<RateLimits> = {}, options: { clock?
   const app = createApp({ stores: () => stores, clock: clock.now, rateLimits: () => all });
   /** `ip` null sends no CF-Connecting-IP (a Service Binding call from another Worker). */
   const send = (path: string, init: RequestInit = {}, ip: string | null = TEST_IP) =>
-    app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), ...(ip === null ? {} : { "CF-Connecting-IP": ip }) } }, testEnv);
+    app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), ...(ip === null ? {} : { "CF-Connecting-IP": ip }) } }, options.env ?? testEnv);
   return { send, clock, audit, attempts, users: stores.users, limits: all };
 }
 
