@@ -7,6 +7,7 @@ import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
 import type { LoginAttemptStore } from "../../src/storage/ports";
 import type { RateLimits } from "../../src/throttling/rate-limit";
 import { json, TestClock, testEnv } from "../helpers";
+import wranglerToml from "../../wrangler.toml?raw";
 
 /** A limiter that allows `limit` calls per key and records every key it saw. */
 export function countingLimiter(limit: number) {
@@ -29,13 +30,18 @@ export function windowLimiter(limit: number, clock: TestClock, periodSeconds = 6
   };
 }
 
-/** The limits of wrangler.toml's [[ratelimits]] bindings, as windowed fakes. */
+/** The `limit` of each [[ratelimits]] binding, read from wrangler.toml itself. */
+export const BINDING_LIMITS: Record<string, number> = Object.fromEntries(
+  [...wranglerToml.matchAll(/\[\[ratelimits\]\]\s*name = "(\w+)"[^[]*?limit = (\d+), period = 60/g)].map(([, name, limit]) => [name!, Number(limit)]),
+);
+
+/** wrangler.toml's [[ratelimits]] bindings as windowed fakes on the test's clock. */
 export function productionLimits(clock: TestClock): RateLimits {
   return {
-    perClient: windowLimiter(60, clock),
-    perIdentifier: windowLimiter(10, clock),
-    refreshPerClient: windowLimiter(1000, clock),
-    refreshPerSession: windowLimiter(30, clock),
+    perClient: windowLimiter(BINDING_LIMITS.IP_LIMITER!, clock),
+    perIdentifier: windowLimiter(BINDING_LIMITS.LOGIN_LIMITER!, clock),
+    refreshPerClient: windowLimiter(BINDING_LIMITS.REFRESH_IP_LIMITER!, clock),
+    refreshPerSession: windowLimiter(BINDING_LIMITS.REFRESH_SESSION_LIMITER!, clock),
   };
 }
 
