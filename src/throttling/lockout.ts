@@ -12,7 +12,7 @@ import type { Runtime } from "../runtime";
 import type { AuditEvent, UserRecord } from "../storage/ports";
 import { clientKey, UNKNOWN_CLIENT } from "./client-key";
 import { LOCKOUT } from "./lockout-policy";
-import { rateLimited, throttle } from "./rate-limit";
+import { identifierAllows, rateLimited, throttle } from "./rate-limit";
 
 /**
  * A stable digest of a normalised identifier under the server's refresh key: counters, limiter
@@ -43,15 +43,21 @@ export interface LoginAttempt {
 /**
  * Throttle, then lockout: both before the password is hashed. `lookup` (the account read) runs
  * alongside the lockout read, so a login waits for one D1 round trip instead of two; it runs only
- * after the rate limiter let the request through, so a throttled flood costs no database read.
+ * after the rate limiters let the request through, so a throttled flood costs no account read.
+ * Over the identifier's rate limit only a known source goes on, held to its own limit: strangers
+ * flooding an identifier must not shut out the rightful user (that one check costs a D1 read).
  */
 export async function guardLoginAttempt<T>(rt: Runtime, normalisedIdentifier: string, lookup: () => Promise<T>): Promise<{ attempt: LoginAttempt; found: T }> {
   const subject = await identifierSubject(rt, normalisedIdentifier);
-  await throttle(rt, "login", subject);
+  await throttle(rt, "login");
   const source = await sourceDigest(rt, subject);
-  const [state, found] = await Promise.all([rt.stores.attempts.lockState(subject, source, rt.now()), lookup()]);
+  const underLimit = await identifierAllows(rt, subject);
+  const account = underLimit ? lookup() : null;
+  const [state] = await Promise.all([rt.stores.attempts.lockState(subject, source, rt.now()), account]);
+  const knownSource = state.counter !== subject;
+  if (!underLimit && !(knownSource && (await identifierAllows(rt, state.counter)))) throw rateLimited(`login rate limit for subject ${subject}`);
   if (state.lockedUntil !== null) throw rateLimited(`identifier locked until ${new Date(state.lockedUntil).toISOString()}`, (state.lockedUntil - rt.now()) / 1000);
-  return { attempt: { subject, counter: state.counter, source }, found };
+  return { attempt: { subject, counter: state.counter, source }, found: await (account ?? lookup()) };
 }
 
 export async function recordLoginFailure(rt: Runtime, attempt: LoginAttempt, user: UserRecord | null, reason: string): Promise<void> {

@@ -70,6 +70,9 @@ export async function throttle(rt: Runtime, action: ThrottledAction, subject?: s
   }
 }
 
+/** LOGIN_LIMITER: true while `login:<key>` (an identifier or a known source digest) is under its limit. */
+export const identifierAllows = (rt: Runtime, key: string) => allowed(rt.limits.perIdentifier, `login:${key}`);
+
 /** Refresh per session: `sid` comes from a token whose MAC was verified, so junk cannot spend it. */
 export async function throttleSession(rt: Runtime, sid: string): Promise<void> {
   if (!(await allowed(rt.limits.refreshPerSession, `refresh:${sid}`))) throw rateLimited(`refresh rate limit for session ${sid}`);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { d1LoginAttemptStore } from "../../src/storage/d1-security";
 import { LOCKOUT } from "../../src/throttling/lockout-policy";
 import { envWith, registerUser, STRONG_PASSWORD, TestClock, uniqueName } from "../helpers";
-import { expectRateLimited, login, throttledApp } from "./throttle-support";
+import { expectRateLimited, login, productionLimits, throttledApp } from "./throttle-support";
 
 const HOME = "192.0.2.10"; // where the rightful user has logged in before
 const HOME_V6 = ["2001:db8:aa:bb::1", "2001:db8:aa:bb:ffff::77"]; // one /64
@@ -28,7 +28,7 @@ describe.each([
     const clock = new TestClock(Date.UTC(2031, 0, 1) + Math.floor(Math.random() * 1e9));
     const start = clock.ms;
     const d1 = attemptsStore();
-    const { send, attempts } = throttledApp({}, { clock, attempts: d1, env: envWith({ PASSWORD_ITERATIONS: "1000" }) });
+    const { send, attempts } = throttledApp(productionLimits(clock), { clock, attempts: d1, env: envWith({ PASSWORD_ITERATIONS: "1000" }) });
     const { username } = await registerUser((p, init) => send(p, init, HOME));
     const ghost = uniqueName("ghost"); // attacked the same way, has no account
     expect((await send("/auth/login", login(username, STRONG_PASSWORD), HOME)).status).toBe(200);
@@ -141,5 +141,23 @@ describe("the lock decays once the failures stop", () => {
     expect([...attempts.rows.values()].map((r) => r.failures)).toEqual([1]);
     expect((await send("/auth/login", login(name, "wrong password"), ATTACKER)).status).toBe(401);
     expect((await send("/auth/login", login(name, "wrong password"), ATTACKER)).status).toBe(401);
+  });
+});
+
+describe("the per-identifier rate limit under a stranger's flood", () => {
+  it("still lets a known source through (held to its own limit), while strangers meet 429", async () => {
+    const clock = new TestClock();
+    const limits = productionLimits(clock);
+    const { send } = throttledApp(limits, { clock });
+    const { username } = await registerUser((p, init) => send(p, init, HOME));
+    expect((await send("/auth/login", login(username, STRONG_PASSWORD), HOME)).status).toBe(200);
+    // Ten a minute from ten addresses (each well under its own per-client limit) fill LOGIN_LIMITER.
+    for (let i = 0; i < 12; i++) await send("/auth/login", login(username, "wrong password"), `203.0.113.${i + 1}`);
+    await expectRateLimited(await send("/auth/login", login(username, STRONG_PASSWORD), NEW_DEVICE), "60");
+    const home = await send("/auth/login", login(username, STRONG_PASSWORD), HOME);
+    expect([home.status, ((await home.json()) as { access_token?: unknown }).access_token]).toEqual([200, expect.any(String)]);
+    // The known source has its own LOGIN_LIMITER budget, not an unlimited one.
+    for (let i = 0; i < 9; i++) await send("/auth/login", login(username, "wrong password"), HOME);
+    await expectRateLimited(await send("/auth/login", login(username, STRONG_PASSWORD), HOME), "60");
   });
 });

@@ -175,6 +175,15 @@ describe("rate limiting per login identifier", () => {
     expect((await send("/auth/login", login(uniqueName("other"), "wrong password 3"), "192.0.2.3")).status).toBe(401);
   });
 
+  it("does not read the account for a stranger over the identifier's limit (one lockout read decides)", async () => {
+    const { send, users, attempts } = throttledApp({ perIdentifier: countingLimiter(1) });
+    const findByIdentifier = vi.spyOn(users, "findByIdentifier");
+    const lockState = vi.spyOn(attempts, "lockState");
+    expect((await send("/auth/login", login("someone", "whatever password"))).status).toBe(401);
+    await expectRateLimited(await send("/auth/login", login("someone", "whatever password")), "60");
+    expect([findByIdentifier.mock.calls.length, lockState.mock.calls.length]).toEqual([1, 2]);
+  });
+
   it("fails closed with 503 when the limiter itself fails", async () => {
     const { send } = throttledApp({ perIdentifier: { allow: async () => Promise.reject(new Error("binding down")) } });
     const response = await send("/auth/login", login("anyone", "whatever password"));
