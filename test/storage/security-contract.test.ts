@@ -115,4 +115,19 @@ describe("LoginAttemptStore contract: D1 adapter and memory twin", () => {
       { counter: "subject", lockedUntil: null },
     ]);
   });
+
+  it("purge expired sources when a success is recorded", async () => {
+    const [old1, old2, kept, fresh, s] = [subject(), subject(), subject(), subject(), subject()];
+    const d1 = d1LoginAttemptStore(env.DB);
+    const memory = memoryLoginAttemptStore();
+    for (const store of [d1, memory]) {
+      for (const [source, expiresAt] of [[old1, 1_000], [old2, 2_000], [kept, 10_000]] as const) {
+        await store.recordSuccess(s, event("login_success", s), { source, expiresAt, now: 0 });
+      }
+      await store.recordSuccess(s, event("login_success", s), { source: fresh, expiresAt: 50_000, now: 5_000 });
+    }
+    const rows = await env.DB.prepare("SELECT source FROM login_sources WHERE source IN (?, ?, ?, ?)").bind(old1, old2, kept, fresh).all<{ source: string }>();
+    expect(rows.results.map((r) => r.source).sort()).toEqual([kept, fresh].sort());
+    expect([...memory.sources.keys()].sort()).toEqual([kept, fresh].sort());
+  });
 });
