@@ -67,7 +67,8 @@ export function throttledApp(limits: Partial<RateLimits> = {}, options: { clock?
   return { send, clock, audit, attempts, users: stores.users, limits: all };
 }
 
-export const login = (username: string, password: string) => json({ username, password });
+/** Cookie mode: a login that succeeds sets cookies, so "no Set-Cookie on a refusal" means something. */
+export const login = (username: string, password: string) => json({ username, password, mode: "cookie" });
 export const RATE_LIMITED = { error: "rate_limited", error_description: "Too many requests. Try again later." };
 
 export async function expectRateLimited(response: Response, retryAfter: string) {

@@ -15,7 +15,7 @@ describe("rate limiting per client IP", () => {
   const INVALID_CREDENTIALS = { error: "invalid_credentials", error_description: "The username/email or password is incorrect." };
   it.each([
     ["login", "/auth/login", () => login("someone", "whatever password"), "perClient", 401, INVALID_CREDENTIALS],
-    ["register", "/auth/register", () => json({ username: uniqueName(), password: STRONG_PASSWORD }), "perClient", 201, undefined],
+    ["register", "/auth/register", () => json({ username: uniqueName(), password: STRONG_PASSWORD, mode: "cookie" }), "perClient", 201, undefined],
     ["refresh", "/auth/refresh", () => json({ refresh_token: "a.0.b.c" }), "refreshPerClient", 401, INVALID_GRANT],
   ] as const)("answers 429 rate_limited with Retry-After on %s once the IP is over its limit, before hashing", async (action, path, body, limiter, otherStatus, otherBody) => {
     const perClient = countingLimiter(2);
@@ -30,7 +30,11 @@ describe("rate limiting per client IP", () => {
     const other = await send(path, body(), "198.51.100.9");
     expect(other.status).toBe(otherStatus);
     if (otherBody) expect(await other.json()).toEqual(otherBody);
-    else expect(await other.json()).toMatchObject({ user: { id: expect.any(String) }, access_token: expect.any(String) });
+    else {
+      // Cookie mode: the success sets the cookies that the refusal above did not.
+      expect(await other.json()).toMatchObject({ user: { id: expect.any(String) }, token_type: "Bearer" });
+      expect(other.headers.get("Set-Cookie")).toContain("edge_access=");
+    }
   });
 
   it("keys an IPv6 client by its /64, so one host cannot rotate through its own addresses", async () => {
