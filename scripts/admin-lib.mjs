@@ -68,9 +68,10 @@ function readStdin() {
 /** One line typed with echo off (raw mode); Ctrl-C aborts. */
 function prompt(question) {
   return new Promise((resolve) => {
-    process.stderr.write(question);
     const stdin = process.stdin;
+    // Echo off before the question shows: a fast typist (or a script) must not beat it.
     stdin.setRawMode(true);
+    process.stderr.write(question);
     stdin.resume();
     stdin.setEncoding("utf8");
     let typed = "";

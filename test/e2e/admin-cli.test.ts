@@ -38,6 +38,44 @@ async function http(url: string, init?: RequestInit): Promise<Response> {
   }
 }
 
+/**
+ * Runs the CLI on a pseudo-terminal (python3's pty, which the seed suites need anyway) and types
+ * each answer once its prompt is on the screen; answers the screen as the user saw it.
+ */
+function onTerminal(args: string[], answers: string[]) {
+  const driver = `
+import os, pty, sys, json, time
+answers = json.loads(sys.argv[1])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+screen = b""
+def more():
+    global screen
+    try:
+        chunk = os.read(fd, 1024)
+    except OSError:
+        return False
+    screen += chunk
+    return bool(chunk)
+for asked, answer in enumerate(answers):
+    while screen.count(b": ") <= asked and more():
+        pass
+    os.write(fd, answer.encode() + b"\\r")
+while more():
+    pass
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(json.dumps({"screen": screen.decode(), "status": os.waitstatus_to_exitcode(status)}))
+`;
+  const run = spawnSync("python3", ["-c", driver, JSON.stringify(answers), process.execPath, "scripts/admin.mjs", ...args, "--persist-to", worker.persist], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, PASSWORD_PEPPER: PEPPER },
+  });
+  expect(run.stderr).toBe("");
+  return JSON.parse(run.stdout) as { screen: string; status: number };
+}
+
 const post = (p: string, body: unknown, headers: Record<string, string> = {}) =>
   http(`${worker.url}${p}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
 const login = async (username: string, password: string) => {
@@ -103,5 +141,16 @@ describe("npm run admin", () => {
     expect(admin(["frob"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^admin: unknown command "frob"\n/) });
     expect(admin(["list", "--bogus"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^admin: Unknown option '--bogus'/) });
     expect(admin(["list", "--local", "--remote"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^admin: give --local or --remote, not both/) });
+  });
+
+  // Last: it makes one more admin, which the tests above do not expect.
+  it("create on a terminal: asks twice with echo off, and refuses two different answers", async () => {
+    const typed = "a typed terminal passphrase";
+    const ok = onTerminal(["create", "--username", "typist", "--email", "typist@example.com"], [typed, typed]);
+    expect(ok.screen).toMatch(/^Password: \r?\nPassword \(again\): \r?\ncreated admin typist \(id [0-9a-f-]{36}\)\r?\n$/);
+    expect(ok.status).toBe(0);
+    expect((await login("typist", typed)).status).toBe(200);
+    const differ = onTerminal(["create", "--username", "typo", "--email", "typo@example.com"], [typed, `${typed}!`]);
+    expect([differ.status, differ.screen.split(/\r?\n/).at(-2)]).toEqual([1, "admin: the two passwords differ"]);
   });
 });
