@@ -51,8 +51,8 @@ export const authRoutes = new Hono<AppEnv>()
     return answer(c, await refreshSession(c.get("rt"), presented), 200);
   })
   .post("/logout", async (c) => {
-    // A bearer logout may send no body at all: with the Authorization header it is not cookie-authenticated; a cookie
-    // logout's body stays JSON-only, which a cross-site form cannot send without a preflight.
+    // A bearer logout may send no body at all (it is not cookie-authenticated, so no CSRF risk);
+    // a cookie logout's body stays JSON-only, which a cross-site form cannot send without a preflight.
     const body = await readJson(c, logoutBody, { emptyAllowed: c.req.header("Authorization") !== undefined });
     const { claims, via } = await authenticateRequest(c);
     if (via === "cookie") assertSameOriginForCookie(c);
