@@ -39,8 +39,10 @@ if (!existsSync(devVars)) {
   const present = new Set(existing.split("\n").map(nameOf));
   const missing = template.map(nameOf).filter((name) => name && !present.has(name));
   if (missing.length > 0) {
-    appendFileSync(devVars, `${existing.endsWith("\n") ? "" : "\n"}${missing.map((name) => `${name}=`).join("\n")}\n`);
-    console.log(`edge-auth: added ${missing.join(", ")} (empty: unset) to .dev.vars, as in .dev.vars.example`);
+    // The template's value where it is a real one (JWT_ALGORITHM=RS256), else empty (unset).
+    const lines = missing.map((name) => template.find((line) => nameOf(line) === name)).map((line) => (line.includes("...") ? `${nameOf(line)}=` : line));
+    appendFileSync(devVars, `${existing.endsWith("\n") ? "" : "\n"}${lines.join("\n")}\n`);
+    console.log(`edge-auth: added ${lines.join(", ")} to .dev.vars (as in .dev.vars.example; empty means unset)`);
   }
 }
 
