@@ -23,7 +23,7 @@ export interface Ran {
 export const onPort = (text: string, port: number) => text.replace(/\b(127\.0\.0\.1|localhost):8787\b/g, `$1:${port}`);
 
 const PRELUDE = `
-set -a            # every assignment is exported: a node script run later sees the session's variables
+
 set -o pipefail
 # Records each transfer's status on stderr, leaving stdout exactly what the reader sees.
 curl() { command curl --write-out '%{stderr}@@status %{http_code}\\n' "$@"; }
