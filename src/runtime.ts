@@ -4,6 +4,7 @@
 import { readConfig, type Config } from "./config";
 import { loadSecrets, type Secrets } from "./crypto/purpose-keys";
 import { logEvent } from "./log";
+import { d1CommonPasswords } from "./storage/common-passwords";
 import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
@@ -21,7 +22,10 @@ export interface Runtime {
   stores: AllStores;
   /** The Rate Limiting bindings behind a port, so tests can inject their own. */
   limits: RateLimits;
-  /** CF-Connecting-IP; null only outside Cloudflare's edge (in-process tests). */
+  /**
+   * CF-Connecting-IP as received (audit rows keep it whole); null without one (a Service Binding
+   * call, an in-process test). The limiters key it with throttling/client-key.ts: null → "unknown".
+   */
   clientIp: string | null;
   /** Epoch milliseconds. Injected so lifetimes can be tested without waiting. */
   now: () => number;
@@ -80,7 +84,7 @@ export function preparedFor(env: Env): Promise<Prepared> {
 
 export function defaultStores(env: Env): AllStores {
   const hot = withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
-  return { ...hot, attempts: d1LoginAttemptStore(env.DB), audit: d1AuditStore(env.DB) };
+  return { ...hot, commonPasswords: d1CommonPasswords(env.DB), attempts: d1LoginAttemptStore(env.DB), audit: d1AuditStore(env.DB) };
 }
 
 export async function buildRuntime(env: Env, options: RuntimeOptions = {}, clientIp: string | null = null): Promise<Runtime> {

@@ -17,9 +17,14 @@ export function normaliseEmail(email: string): string {
   return email.trim().normalize("NFKC").toLowerCase();
 }
 
+export const USERNAME_TOO_LONG = `Ensure this field has no more than ${USERNAME_MAX} characters.`;
+
+/** The stored form is NFKC, which can lengthen a name (U+3300 is four letters): measure that. */
+export const usernameTooLong = (username: string): boolean => username.normalize("NFKC").length > USERNAME_MAX;
+
 export function usernameProblem(username: string): string | undefined {
   if (username.length === 0) return "This field may not be blank.";
-  if (username.length > USERNAME_MAX) return `Ensure this field has no more than ${USERNAME_MAX} characters.`;
+  if (usernameTooLong(username)) return USERNAME_TOO_LONG;
   if (!USERNAME_PATTERN.test(username.normalize("NFKC"))) {
     return "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.";
   }

@@ -4,10 +4,10 @@ import { assertUsable } from "../config";
 import { AuthError } from "../errors";
 import { hashPassword } from "../passwords/kdf";
 import type { Runtime } from "../runtime";
-import type { UserRecord } from "../storage/ports";
+import { distinctIdentifiers, type LoginIdentifiers, type UserRecord } from "../storage/ports";
 import { throttle } from "../throttling/rate-limit";
 import { checkPassword } from "./password-policy";
-import { emailProblem, loginIdentifiers, normaliseUsername, usernameEmailProblem, usernameProblem } from "./identifiers";
+import { emailProblem, loginIdentifiers, usernameEmailProblem, usernameProblem } from "./identifiers";
 
 export interface Registration {
   username: string;
@@ -15,14 +15,14 @@ export interface Registration {
   password: string;
 }
 
-function fieldErrors(input: Registration, policy: Runtime["config"]["passwordPolicy"]): Record<string, string> {
+async function fieldErrors(rt: Runtime, input: Registration): Promise<Record<string, string>> {
   const fields: Record<string, string> = {};
   const email = input.email?.trim() || null;
   const username = usernameProblem(input.username) ?? usernameEmailProblem(input.username, email);
   if (username) fields.username = username;
   const emailMessage = email ? emailProblem(email) : undefined;
   if (emailMessage) fields.email = emailMessage;
-  const password = checkPassword(input.password, { username: input.username, email }, policy);
+  const password = await checkPassword(input.password, { username: input.username, email }, rt.config.passwordPolicy, rt.stores.commonPasswords);
   if (password) fields.password = password;
   return fields;
 }
@@ -35,10 +35,15 @@ export async function prepareUser(rt: Runtime, input: Registration): Promise<Use
   if (rt.config.registration === "closed") throw new AuthError("forbidden", "Registration is closed.");
   // Before validation and hashing: also caps how fast 409s can be used to probe for accounts.
   await throttle(rt, "register");
-  const fields = fieldErrors(input, rt.config.passwordPolicy);
-  if (Object.keys(fields).length > 0) throw new AuthError("invalid_request", "The request has invalid fields.", { fields });
-
   const email = input.email?.trim() || null;
+  // The D1 reads (common-password list, taken identifiers) run side by side; invalid fields still
+  // answer before a conflict. The conflict check comes before hashing and before any KV write. It
+  // is no better an enumeration oracle than the 409 always was: every probe has already spent the
+  // per-IP "register" budget above.
+  const identifiers = loginIdentifiers(input.username, email);
+  const [fields, taken] = await Promise.all([fieldErrors(rt, input), identifiersTaken(rt, identifiers)]);
+  if (Object.keys(fields).length > 0) throw new AuthError("invalid_request", "The request has invalid fields.", { fields });
+  if (taken) throw identifierTaken(identifiers);
   const at = new Date(rt.now()).toISOString();
   return {
     id: crypto.randomUUID(),
@@ -54,14 +59,19 @@ export async function prepareUser(rt: Runtime, input: Registration): Promise<Use
   };
 }
 
+const identifierTaken = (identifiers: LoginIdentifiers) =>
+  new AuthError("conflict", "An account with this username or email already exists.", { reason: `identifier taken: ${identifiers.username}` });
+
+/** The early answer for a taken username or email; the D1 batch in commitUser stays the arbiter of races. */
+async function identifiersTaken(rt: Runtime, identifiers: LoginIdentifiers): Promise<boolean> {
+  const owners = await Promise.all(distinctIdentifiers(identifiers).map((identifier) => rt.stores.users.findByIdentifier(identifier)));
+  return owners.some((owner) => owner !== null);
+}
+
 /** Writes a prepared account and its login identifiers in one D1 transaction. */
 export async function commitUser(rt: Runtime, user: UserRecord): Promise<UserRecord> {
-  const outcome = await rt.stores.users.create(user, loginIdentifiers(user.username, user.email));
-  if (outcome === "conflict") {
-    throw new AuthError("conflict", "An account with this username or email already exists.", {
-      reason: `identifier taken: ${normaliseUsername(user.username)}`,
-    });
-  }
+  const identifiers = loginIdentifiers(user.username, user.email);
+  if ((await rt.stores.users.create(user, identifiers)) === "conflict") throw identifierTaken(identifiers);
   return user;
 }
 

@@ -1,14 +1,13 @@
 // Authenticating a request by access token (bearer header, else the native access cookie):
 // signature and claims, then the session's revocation marker, then the user's token_version.
 import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
 import { assertUsable, longestAccessTtl } from "../config";
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
 import type { VerifiedAccessToken } from "../tokens/access-token";
 import { verifyAccessTokenOnce } from "../tokens/verified-tokens";
-import { ACCESS_COOKIE } from "./cookies";
+import { accessCookie } from "./cookies";
 import type { AppEnv } from "./types";
 
 export interface Authenticated {
@@ -18,6 +17,13 @@ export interface Authenticated {
 }
 
 export const NO_CREDENTIALS = "No access token was provided.";
+
+/**
+ * RFC 6750 §3.1: a request without credentials gets a bare challenge. An ambiguous credential
+ * cookie (two different values) is answered the same way, with its own description.
+ */
+export const noCredentials = (description = NO_CREDENTIALS, reason?: string) =>
+  new AuthError("invalid_token", description, { tokenPresented: false, variant: "missing", reason });
 
 /** RFC 6750 §2.1: `Authorization: Bearer <token>`, scheme case-insensitive. */
 export function bearerToken(c: Context): string | undefined {
@@ -42,9 +48,10 @@ export async function verifyAccess(rt: Runtime, token: string): Promise<{ claims
 
 export async function authenticateRequest(c: Context<AppEnv>, options: { cookie?: boolean } = {}): Promise<Authenticated> {
   const bearer = bearerToken(c);
-  const cookie = options.cookie === false ? undefined : getCookie(c, ACCESS_COOKIE);
+  // The cookie is not even looked at when a bearer token is sent: that is the credential.
+  const cookie = bearer === undefined && options.cookie !== false ? accessCookie(c, noCredentials) : undefined;
   const token = bearer ?? cookie;
-  if (!token) throw new AuthError("invalid_token", NO_CREDENTIALS, { tokenPresented: false, variant: "missing" });
+  if (!token) throw noCredentials();
   const verified = await verifyAccess(c.get("rt"), token);
   return { ...verified, via: bearer ? "bearer" : "cookie" };
 }

@@ -3,11 +3,12 @@
 // passes. Hono's csrf middleware checks Origin only; Django also checks a token bound to the
 // session, and so do we: X-CSRFToken header, else the `csrfmiddlewaretoken` form field.
 import type { Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, setCookie } from "hono/cookie";
 import { authenticate } from "../accounts/authenticate";
 import { AuthError } from "../errors";
 import { csrfMatches, endCookieSession, resumeCookieSession, startCookieSession, type CookieSession } from "../sessions/cookie-session";
 import { isForm } from "./body";
+import { soleCookie } from "./cookie-values";
 import { isHttps } from "./cookies";
 import { assertAllowedOrigin } from "./origin";
 import type { AppEnv } from "./types";
@@ -30,8 +31,14 @@ export function clearSessionCookies(c: Context<AppEnv>): void {
   deleteCookie(c, CSRF_COOKIE, { path: "/", secure, sameSite: "Lax" });
 }
 
-export function authenticateSession(c: Context<AppEnv>, options?: { slide?: boolean }): Promise<CookieSession> {
-  return resumeCookieSession(c.get("rt"), getCookie(c, SESSION_COOKIE), options);
+/**
+ * These names stay unprefixed (the seeds' clients read them), so a sibling subdomain can plant a
+ * second `sessionid`: two different values are answered as no session at all, never resolved by
+ * picking one.
+ */
+export async function authenticateSession(c: Context<AppEnv>, options?: { slide?: boolean }): Promise<CookieSession> {
+  const sessionId = soleCookie(c, SESSION_COOKIE, (description, reason) => new AuthError("invalid_token", description, { reason, tokenPresented: false, variant: "missing" }));
+  return resumeCookieSession(c.get("rt"), sessionId, options);
 }
 
 async function presentedCsrfToken(c: Context<AppEnv>): Promise<string | undefined> {
@@ -56,6 +63,8 @@ const requireAllowedOrigin = (c: Context<AppEnv>) => assertAllowedOrigin(c, (ori
  */
 export async function requireCsrf(c: Context<AppEnv>, session: CookieSession): Promise<void> {
   requireAllowedOrigin(c);
+  // The page echoes whichever csrftoken it reads; with two, which one it read is anybody's guess.
+  soleCookie(c, CSRF_COOKIE, (_, reason) => refused(reason));
   if (!csrfMatches(session, await presentedCsrfToken(c))) throw refused("CSRF token missing or incorrect");
 }
 

@@ -2,7 +2,7 @@
 // a password over 1024 bytes is refused here, before it can reach the KDF.
 import { z } from "zod";
 import { PASSWORD_MAX_BYTES } from "../accounts/password-policy";
-import { EMAIL_MAX, USERNAME_MAX } from "../accounts/identifiers";
+import { EMAIL_MAX, USERNAME_TOO_LONG, usernameTooLong } from "../accounts/identifiers";
 import { utf8 } from "../crypto/bytes";
 
 const required = (what = "string") => (issue: { input: unknown }) =>
@@ -13,11 +13,22 @@ export const passwordField = z
   .min(1, "This field may not be blank.")
   .refine((p) => utf8(p).byteLength <= PASSWORD_MAX_BYTES, `Ensure this field has no more than ${PASSWORD_MAX_BYTES} bytes.`);
 
-export const usernameField = z.string({ error: required() }).max(USERNAME_MAX, `Ensure this field has no more than ${USERNAME_MAX} characters.`);
+/** Counted after NFKC, as stored: one U+3300 is four letters (the body cap bounds the work). */
+export const usernameField = z.string({ error: required() }).refine((u) => !usernameTooLong(u), USERNAME_TOO_LONG);
 
 export const emailField = z.string({ error: required() }).max(EMAIL_MAX, `Ensure this field has no more than ${EMAIL_MAX} characters.`);
 
 /** A login identifier: a username or an email, whichever is longer allowed. */
 export const identifierField = z.string({ error: required() }).min(1, "This field may not be blank.").max(EMAIL_MAX, `Ensure this field has no more than ${EMAIL_MAX} characters.`);
 
-export const refreshTokenField = z.string({ error: required() }).min(1, "This field may not be blank.").max(512, "Ensure this field has no more than 512 characters.");
+/**
+ * Our refresh tokens are 134 characters, but a wrong token must be answered as wrong (401 in the
+ * dialect), not as oversized: clients paste access tokens (about 800 characters) or other
+ * services' tokens here. The cap only stops abuse, far above any real token.
+ */
+export const REFRESH_TOKEN_MAX = 8192;
+
+export const refreshTokenField = z
+  .string({ error: required() })
+  .min(1, "This field may not be blank.")
+  .max(REFRESH_TOKEN_MAX, `Ensure this field has no more than ${REFRESH_TOKEN_MAX} characters.`);

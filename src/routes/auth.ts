@@ -1,38 +1,75 @@
-// The native API (DESIGN.md §7): register, login, refresh, logout, me.
+// The native API (DESIGN.md §7): register, login, refresh, logout, me. A client chooses per request
+// where its tokens go: token mode (the default) answers them in the body and sets no cookie;
+// cookie mode sets HttpOnly cookies and answers no token, so no script on this origin or an allowed
+// one can ever read a refresh token. A refresh answers in the mode its token arrived in.
 import { Hono, type Context } from "hono";
-import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { authenticate } from "../accounts/authenticate";
 import { publicUser } from "../accounts/user";
-import { authenticateRequest } from "../http/access";
+import { authenticateRequest, noCredentials } from "../http/access";
 import { invalidFields, readJson } from "../http/body";
-import { clearTokenCookies, REFRESH_COOKIE, setTokenCookies } from "../http/cookies";
+import type { CookieRefusal } from "../http/cookie-values";
+import { clearTokenCookies, refreshCookie, setTokenCookies } from "../http/cookies";
 import { emailField, identifierField, passwordField, refreshTokenField, usernameField } from "../http/fields";
 import { assertSameOriginForCookie } from "../http/origin";
 import type { AppEnv } from "../http/types";
 import { registerWithSession } from "../sessions/register-session";
-import { endAllSessions, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
+import { endAllSessions, findCurrentRefreshFamily, findRefreshFamily, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
 
-const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField });
+type Mode = "token" | "cookie";
+const modeField = z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }).default("token");
+const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, mode: modeField });
 const loginBody = z.object({
   identifier: identifierField.optional(),
   username: identifierField.optional(),
   email: identifierField.optional(),
   password: passwordField,
+  mode: modeField,
 });
 const refreshBody = z.object({ refresh_token: refreshTokenField.optional() });
-const logoutBody = z.object({ all: z.boolean({ error: "Must be true or false." }).optional() });
+const logoutBody = z.object({ all: z.boolean({ error: "Must be true or false." }).optional(), refresh_token: refreshTokenField.optional() });
 
-function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 201) {
-  setTokenCookies(c, result.tokens);
+function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 201, mode: Mode) {
   c.header("Cache-Control", "no-store");
-  return c.json({ user: publicUser(result.user), ...result.tokens }, status);
+  const user = publicUser(result.user);
+  if (mode === "token") return c.json({ user, ...result.tokens }, status);
+  setTokenCookies(c, result.tokens);
+  const { access_token: _access, refresh_token: _refresh, ...lifetimes } = result.tokens;
+  return c.json({ user, ...lifetimes }, status);
+}
+
+/** The refresh cookie, for a request that sent no refresh token in its body; Origin-checked. */
+function refreshCookieOf(c: Context<AppEnv>, refusal: CookieRefusal): string | undefined {
+  const cookie = refreshCookie(c, refusal);
+  if (cookie !== undefined) assertSameOriginForCookie(c);
+  return cookie;
+}
+
+/**
+ * The session a logout ends, named by the first credential sent: explicit ones (a body refresh
+ * token, the bearer header) before ambient cookies, and within each the refresh credential first,
+ * as it outlives the access token (a cookie session must be able to log out after edge_access
+ * has expired).
+ */
+async function sessionToEnd(c: Context<AppEnv>, body: z.infer<typeof logoutBody>): Promise<{ userId: string; sid: string }> {
+  const rt = c.get("rt");
+  const refresh = body.refresh_token ?? (c.req.header("Authorization") === undefined ? refreshCookieOf(c, noCredentials) : undefined);
+  if (refresh !== undefined && body.all !== true) return findRefreshFamily(rt, refresh);
+  if (refresh !== undefined) {
+    // Ending every session takes what a refresh would honour: the current token of a family whose
+    // user has not logged out everywhere since (findCurrentRefreshFamily checks the user as a
+    // refresh does). An old or rotated token must not end newer sessions.
+    return findCurrentRefreshFamily(rt, refresh);
+  }
+  const { claims, via } = await authenticateRequest(c);
+  if (via === "cookie") assertSameOriginForCookie(c);
+  return { userId: claims.sub, sid: claims.sid };
 }
 
 export const authRoutes = new Hono<AppEnv>()
   .post("/register", async (c) => {
-    const body = await readJson(c, registerBody);
-    return answer(c, await registerWithSession(c.get("rt"), body), 201);
+    const { mode, ...registration } = await readJson(c, registerBody);
+    return answer(c, await registerWithSession(c.get("rt"), registration), 201, mode);
   })
   .post("/login", async (c) => {
     const body = await readJson(c, loginBody);
@@ -40,25 +77,24 @@ export const authRoutes = new Hono<AppEnv>()
     if (!identifier) throw invalidFields({ identifier: "This field is required." });
     const rt = c.get("rt");
     const user = await authenticate(rt, identifier, body.password);
-    return answer(c, await startSession(rt, user), 200);
+    return answer(c, await startSession(rt, user), 200, body.mode);
   })
   .post("/refresh", async (c) => {
     const body = await readJson(c, refreshBody);
-    const cookie = getCookie(c, REFRESH_COOKIE);
-    const presented = body.refresh_token ?? cookie;
-    if (!presented) throw invalidFields({ refresh_token: "This field is required." });
-    if (!body.refresh_token) assertSameOriginForCookie(c);
-    return answer(c, await refreshSession(c.get("rt"), presented), 200);
+    const rt = c.get("rt");
+    if (body.refresh_token !== undefined) return answer(c, await refreshSession(rt, body.refresh_token), 200, "token");
+    const cookie = refreshCookieOf(c, (description) => invalidFields({ refresh_token: description }));
+    if (cookie === undefined) throw invalidFields({ refresh_token: "This field is required." });
+    return answer(c, await refreshSession(rt, cookie), 200, "cookie");
   })
   .post("/logout", async (c) => {
     // A bearer logout may send no body at all (it is not cookie-authenticated, so no CSRF risk);
     // a cookie logout's body stays JSON-only, which a cross-site form cannot send without a preflight.
     const body = await readJson(c, logoutBody, { emptyAllowed: c.req.header("Authorization") !== undefined });
-    const { claims, via } = await authenticateRequest(c);
-    if (via === "cookie") assertSameOriginForCookie(c);
     const rt = c.get("rt");
-    if (body.all === true) await endAllSessions(rt, claims.sub, claims.sid);
-    else await revokeSession(rt, claims.sid, "logout");
+    const { userId, sid } = await sessionToEnd(c, body);
+    if (body.all === true) await endAllSessions(rt, userId, sid);
+    else await revokeSession(rt, sid, "logout");
     clearTokenCookies(c);
     return c.body(null, 204);
   })
@@ -67,4 +103,3 @@ export const authRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ user: publicUser(user) });
   });
-

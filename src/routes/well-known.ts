@@ -18,20 +18,17 @@ export const wellKnownRoutes = new Hono<AppEnv>()
     if (!config.issuer) throw unavailable("ISSUER is empty");
     const base = config.issuer.replace(/\/$/, "");
     c.header("Cache-Control", "public, max-age=300");
+    // Only what is true today: the issuer, where the keys are, and the access-token algorithm,
+    // which is what gateways read here to verify tokens offline. It is not yet a complete RFC 8414
+    // or OpenID document (those require endpoints that do not exist). No ID tokens are issued, so
+    // no ID-token algorithms;
+    // /auth/login and /auth/logout take JSON, not RFC 6749 or RFC 7009 requests, so they are not
+    // listed as the token or revocation endpoint, and /auth/register is not RFC 7591 client
+    // registration. Real OAuth endpoints join this list when they exist.
     return c.json({
       issuer: config.issuer,
       jwks_uri: `${base}/.well-known/jwks.json`,
-      token_endpoint: `${base}/auth/login`,
-      registration_endpoint: `${base}/auth/register`,
-      userinfo_endpoint: `${base}/auth/me`,
-      revocation_endpoint: `${base}/auth/logout`,
-      grant_types_supported: ["password", "refresh_token"],
-      token_endpoint_auth_methods_supported: ["none"],
-      id_token_signing_alg_values_supported: [config.algorithm],
       access_token_signing_alg_values_supported: [config.algorithm],
-      response_types_supported: ["token"],
-      subject_types_supported: ["public"],
-      claims_supported: ["iss", "aud", "sub", "iat", "exp", "jti", "sid", "client_id", "roles", "username"],
     });
   })
   .get("/healthz", async (c) => {

@@ -84,5 +84,5 @@ export function csrfMatches(session: CookieSession, presented: string | undefine
 }
 
 export async function endCookieSession(rt: Runtime, session: CookieSession): Promise<void> {
-  await revokeSession(rt, session.session.sid, "logout");
+  await revokeSession(rt, session.session, "logout");
 }

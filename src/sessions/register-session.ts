@@ -2,7 +2,9 @@
 // last, so that a storage failure never leaves an account whose registration the client saw fail
 // (its retry would meet 409): if the D1 write fails or conflicts, the session is revoked again and
 // no token leaves the worker. An unrevoked leftover session (KV failing too) names no account, so
-// nothing can redeem it, and it expires with its TTL.
+// nothing can redeem it, and it expires with its TTL. A taken username or email is refused by
+// prepareUser before any of this, so only the loser of a race for one name writes and revokes a
+// session here.
 import { commitUser, prepareUser, type Registration } from "../accounts/register";
 import { logEvent } from "../log";
 import type { Runtime } from "../runtime";

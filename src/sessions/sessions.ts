@@ -4,7 +4,7 @@ import { assertUsable, longestAccessTtl } from "../config";
 import { AuthError } from "../errors";
 import { audit } from "../audit/audit";
 import { logEvent } from "../log";
-import { throttle } from "../throttling/rate-limit";
+import { throttle, throttleSession } from "../throttling/rate-limit";
 import type { Runtime } from "../runtime";
 import type { SessionRecord, UserRecord } from "../storage/ports";
 import {
@@ -74,11 +74,29 @@ export async function startSession(rt: Runtime, user: UserRecord, options: Sessi
   return { user, session, tokens };
 }
 
-/** Revokes a family: the refresh token stops working and so do access tokens that name its sid. */
-export async function revokeSession(rt: Runtime, sid: string, why: string): Promise<void> {
-  // The marker must outlive every access token of the session, whichever API shape issued it
-  // (profiles have their own lifetimes); the adapter clamps to KV's 60 s minimum.
-  await rt.stores.sessions.revoke(sid, longestAccessTtl(rt.config));
+/**
+ * How long a revocation marker must last: until the session could not be used anyway. No record
+ * of the session outlives its absolute end (createdAt + SESSION_MAX_AGE: every record's expiresAt
+ * is capped there and checked on read), and no access token of it outlives that end by more than
+ * the longest access-token lifetime any API shape issues. A marker that ended sooner would let a
+ * record written back after the revoke (a rotation or cookie-session slide that read it before, a
+ * delete that KV refused) bring the session back. Without the record, the whole SESSION_MAX_AGE.
+ */
+export function revocationTtl(rt: Runtime, session?: Pick<SessionRecord, "createdAt">): number {
+  const remaining = session ? Math.max(0, secondsUntil(rt, session.createdAt + rt.config.sessionMaxAge * 1000)) : rt.config.sessionMaxAge;
+  return remaining + longestAccessTtl(rt.config);
+}
+
+/**
+ * Revokes a family: the refresh token stops working and so do access tokens that name its sid.
+ * Pass the record when it is at hand, so the marker lasts only the session's remaining life.
+ */
+export async function revokeSession(rt: Runtime, target: string | Pick<SessionRecord, "sid" | "createdAt">, why: string): Promise<void> {
+  // In KV, not D1: the marker is already read on every refresh and access check, in parallel with
+  // the record or the user row, so a durable revocation costs no extra round trip. The adapter
+  // clamps to KV's 60 s minimum.
+  const [sid, session] = typeof target === "string" ? [target, undefined] : [target.sid, target];
+  await rt.stores.sessions.revoke(sid, revocationTtl(rt, session));
   logEvent("info", "session_revoked", { sid, why });
 }
 
@@ -101,23 +119,41 @@ export async function isCurrentToken(session: SessionRecord, token: RefreshToken
   return token.generation === session.generation && timingSafeEqualText(await hashRefreshSecret(token.secret), session.currentHash);
 }
 
-/** The family whose current refresh token this is; invalid_grant for a rotated token or a cookie session id. */
+/**
+ * The family whose current refresh token this is; invalid_grant for a rotated token, a cookie
+ * session id, or a user who is gone, disabled or logged out everywhere: every path that accepts a
+ * refresh token (verify, blacklist) answers as /auth/refresh would.
+ */
 export async function findCurrentRefreshFamily(rt: Runtime, presented: string): Promise<SessionRecord> {
   const { token, session } = await findSession(rt, presented);
   if (session.kind === "cookie" || !(await isCurrentToken(session, token))) throw invalidGrant("not the current token of a token family");
+  await loadSessionUser(rt, session);
+  return session;
+}
+
+/**
+ * The live token family of any refresh token this service issued (its MAC proves that), whatever
+ * its generation: logout ends it, as a refresh with a rotated token would after the reuse interval
+ * (and a tab holding the predecessor of a concurrent rotation can still log out).
+ */
+export async function findRefreshFamily(rt: Runtime, presented: string): Promise<SessionRecord> {
+  const { session } = await findSession(rt, presented);
+  if (session.kind === "cookie") throw invalidGrant("cookie session presented as a refresh token");
   return session;
 }
 
 /** Revokes the family a current refresh token belongs to (RFC 7009-style logout by refresh token). */
 export async function revokeByRefreshToken(rt: Runtime, presented: string): Promise<void> {
   const session = await findCurrentRefreshFamily(rt, presented);
-  await revokeSession(rt, session.sid, "refresh_token_revoked");
+  await revokeSession(rt, session, "refresh_token_revoked");
 }
 
 export async function refreshSession(rt: Runtime, presented: string): Promise<SessionResult> {
-  // Here, not in findSession: that one also authenticates every cookie-session request.
+  // Here, not in findSession: that one also authenticates every cookie-session request. Per IP
+  // only a flood ceiling (many sessions share an address); per session once the MAC is verified.
   await throttle(rt, "refresh");
   const { token, session } = await findSession(rt, presented);
+  await throttleSession(rt, token.sid);
   const now = rt.now();
   // A browser session's id is not a refresh token: redeeming it would fork the cookie session.
   if (session.kind === "cookie") throw invalidGrant("cookie session presented as a refresh token");
@@ -125,11 +161,13 @@ export async function refreshSession(rt: Runtime, presented: string): Promise<Se
   const presentedHash = await hashRefreshSecret(token.secret);
   const withinGrace = now - session.rotatedAt <= rt.config.reuseInterval * 1000;
   if (token.generation < session.generation) {
-    // A token this service issued (its MAC is valid) that was already rotated.
+    // A token this service issued (its MAC is valid) that was already rotated. Only the immediate
+    // predecessor has a legitimate reason to come back (a concurrent or retried redemption of the
+    // rotation just made), and only inside the reuse interval; any older generation was already
+    // redeemed twice over, so whoever holds it is replaying a stolen token: reuse.
     const isPredecessor = token.generation === session.generation - 1 && session.previousHash !== null && timingSafeEqualText(presentedHash, session.previousHash);
     if (isPredecessor && withinGrace) return answerAgain(rt, session, token);
-    if (withinGrace) throw invalidGrant("stale token inside the reuse interval");
-    await revokeSession(rt, session.sid, "refresh_reuse_detected");
+    await revokeSession(rt, session, "refresh_reuse_detected");
     await audit(rt, "refresh_reuse_detected", { userId: session.userId, detail: { sid: session.sid, generation: token.generation } });
     throw invalidGrant("refresh token reuse: family revoked");
   }
@@ -166,7 +204,7 @@ async function answerWith(rt: Runtime, user: UserRecord, session: SessionRecord,
 export async function loadSessionUser(rt: Runtime, session: SessionRecord): Promise<UserRecord> {
   const user = await rt.stores.users.findById(session.userId);
   if (!user || !user.isActive || user.tokenVersion !== session.tokenVersion) {
-    await revokeSession(rt, session.sid, "user disabled or token_version changed");
+    await revokeSession(rt, session, "user disabled or token_version changed");
     throw invalidGrant("user gone, disabled or logged out everywhere");
   }
   return user;

@@ -6,6 +6,8 @@
 //   up to 60 s (`cacheTtl` default), so this does not widen the documented ~60 s bound.
 // - A user change written through this isolate (login, logout-all, any write) drops that user's
 //   cached row; one made in another isolate is seen within READ_CACHE_MS.
+// - A read still in flight when this isolate writes or revokes may carry the value from before
+//   the write: it answers its own caller but is not cached, so invalidation always wins.
 import type { SessionStore, Stores, UserRecord, UserStore } from "./ports";
 
 export const READ_CACHE_MS = 5_000;
@@ -16,23 +18,57 @@ interface Entry<T> {
   until: number;
 }
 
+/** A load in flight; an invalidation of its key marks it stale, and a stale load is not kept. */
+interface Load {
+  stale: boolean;
+}
+
 class TtlCache<T> {
   private entries = new Map<string, Entry<T>>();
+  /** Only keys with a load in flight: bounded by the requests in flight, not by the keys seen. */
+  private loads = new Map<string, Set<Load>>();
   get(key: string, now: number): Entry<T> | undefined {
     const entry = this.entries.get(key);
     if (entry && entry.until <= now) this.entries.delete(key);
     return entry && entry.until > now ? entry : undefined;
   }
+  /** Stores what a write made known; any read already in flight for the key is older than it. */
   set(key: string, value: T, now: number): void {
-    // Map keeps insertion order: the first key is the oldest, dropped when the bound is reached.
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, until: now + READ_CACHE_MS });
+    this.invalidateLoads(key);
+    this.store(key, value, now);
   }
   delete(key: string): void {
+    this.invalidateLoads(key);
     this.entries.delete(key);
   }
   clear(): void {
+    for (const key of this.loads.keys()) this.invalidateLoads(key);
     this.entries.clear();
+  }
+  /**
+   * Runs a read and caches its answer unless the key was invalidated while it was in flight:
+   * a read that started before a write may answer after it, and must not put the old value back.
+   */
+  async load(key: string, now: number, read: () => Promise<T>): Promise<T> {
+    const load: Load = { stale: false };
+    const pending = this.loads.get(key) ?? this.loads.set(key, new Set()).get(key)!;
+    pending.add(load);
+    try {
+      const value = await read();
+      if (!load.stale) this.store(key, value, now);
+      return value;
+    } finally {
+      pending.delete(load);
+      if (pending.size === 0 && this.loads.get(key) === pending) this.loads.delete(key);
+    }
+  }
+  private invalidateLoads(key: string): void {
+    for (const load of this.loads.get(key) ?? []) load.stale = true;
+  }
+  private store(key: string, value: T, now: number): void {
+    // Map keeps insertion order: the first key is the oldest, dropped when the bound is reached.
+    if (!this.entries.has(key) && this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, until: now + READ_CACHE_MS });
   }
 }
 
@@ -43,9 +79,7 @@ async function cached<T>(cache: TtlCache<T>, key: string, load: () => Promise<T>
   const now = Date.now();
   const hit = cache.get(key, now);
   if (hit) return hit.value;
-  const value = await load();
-  cache.set(key, value, now);
-  return value;
+  return cache.load(key, now, load);
 }
 
 function cachedUsers(store: UserStore): UserStore {

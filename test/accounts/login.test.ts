@@ -52,14 +52,14 @@ describe("login", () => {
 });
 
 describe("native cookies", () => {
-  it("sets HttpOnly SameSite=Strict token cookies, Secure over https", async () => {
+  it("sets HttpOnly SameSite=Strict token cookies in cookie mode, __Host- and Secure over https", async () => {
     const h = memoryApp(new TestClock());
     const username = uniqueName();
-    const response = await h.app.request("https://auth.example/auth/register", json({ username, password: STRONG_PASSWORD }), envWith({}));
+    const response = await h.app.request("https://auth.example/auth/register", json({ username, password: STRONG_PASSWORD, mode: "cookie" }), envWith({}));
     const cookies = setCookies(response);
     expect(cookies).toHaveLength(2);
-    expect(cookies[0]).toMatch(/^edge_access=[^;]+; Max-Age=300; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
-    expect(cookies[1]).toMatch(/^edge_refresh=[^;]+; Max-Age=1209600; Path=\/auth; HttpOnly; Secure; SameSite=Strict$/);
+    expect(cookies[0]).toMatch(/^__Host-edge_access=[^;]+; Max-Age=300; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+    expect(cookies[1]).toMatch(/^__Host-edge_refresh=[^;]+; Max-Age=1209600; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
   });
 
   it("refreshes and logs out by cookie, and refuses a cookie-authenticated request from a foreign origin", async () => {

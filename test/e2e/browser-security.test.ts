@@ -1,17 +1,30 @@
 // Browser-facing defences over real HTTP against the running worker: the CSRF and CORS matrices
-// of every API shape (native and profiles), cookie attributes, and security headers on every kind
-// of response. A new API shape adds its rows to CSRF_ROWS and CORS_PATHS.
+// of every API shape (native and profiles), cookie attributes, security headers on every kind
+// of response, and native cookie mode in real headless Chromium (Debian's chromium driven by
+// playwright-core). A new API shape adds its rows to CSRF_ROWS and CORS_PATHS.
+import { createServer, type Server } from "node:http";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorker, type RunningWorker } from "./worker";
+import { launchChromium } from "./chromium";
+import { freePort, startWorker, type RunningWorker } from "./worker";
 
 const ALLOWED = "https://app.example";
 let worker: RunningWorker;
 let ipCounter = 0;
+/** A page origin on 127.0.0.1 (same site as the worker, another port) that ALLOWED_ORIGINS lists. */
+let page: { server: Server; origin: string };
 
 beforeAll(async () => {
-  worker = await startWorker({ ALLOWED_ORIGINS: `${ALLOWED},https://admin.example` });
+  const port = await freePort();
+  const server = createServer((_, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>app</title>"));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  page = { server, origin: `http://127.0.0.1:${port}` };
+  worker = await startWorker({ ALLOWED_ORIGINS: `${ALLOWED},https://admin.example,${page.origin}` });
 });
-afterAll(async () => worker?.stop());
+afterAll(async () => {
+  await worker?.stop();
+  page?.server.close();
+});
 
 /** Each call looks like another client, so the per-IP throttle never shapes these answers. */
 function send(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
@@ -22,14 +35,15 @@ const postJson = (path: string, body: unknown, headers: Record<string, string> =
   send(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 let userCounter = 0;
-async function session() {
+/** A native registration in the given mode: cookie mode for a browser, token mode for the tokens. */
+async function session(mode: "cookie" | "token" = "cookie") {
   userCounter += 1;
   const username = `csrf${userCounter}${crypto.randomUUID().slice(0, 8)}`;
-  const response = await postJson("/auth/register", { username, password: "correct horse battery staple" });
+  const response = await postJson("/auth/register", { username, password: "correct horse battery staple", mode });
   expect(response.status).toBe(201);
   const cookies = Object.fromEntries(response.headers.getSetCookie().map((c) => c.split(";")[0]!.split("=") as [string, string]));
   const body = (await response.json()) as { access_token: string; refresh_token: string };
-  return { ...body, cookieHeader: `edge_access=${cookies.edge_access}; edge_refresh=${cookies.edge_refresh}`, setCookie: response.headers.getSetCookie() };
+  return { ...body, body, username, cookieHeader: `edge_access=${cookies.edge_access}; edge_refresh=${cookies.edge_refresh}`, setCookie: response.headers.getSetCookie() };
 }
 
 const FORBIDDEN_COOKIE = { error: "forbidden", error_description: "Cross-origin requests authenticated by cookie are not allowed from this origin." };
@@ -39,7 +53,7 @@ interface Browser { headers: Record<string, string>; isLive(): Promise<boolean> 
 
 async function nativeBrowser(): Promise<Browser> {
   const s = await session();
-  return { headers: { Cookie: s.cookieHeader }, isLive: async () => (await send("/auth/me", { headers: { Authorization: `Bearer ${s.access_token}` } })).status === 200 };
+  return { headers: { Cookie: s.cookieHeader }, isLive: async () => (await send("/auth/me", { headers: { Cookie: s.cookieHeader } })).status === 200 };
 }
 
 /**
@@ -48,8 +62,7 @@ async function nativeBrowser(): Promise<Browser> {
  */
 function cookieSessionBrowser(loginPath: string, logoutPath: string): () => Promise<Browser> {
   return async () => {
-    const s = await session();
-    const username = JSON.parse(atob(s.access_token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).username as string;
+    const { username } = await session("token");
     const login = await postJson(loginPath, { username, password: "correct horse battery staple" });
     expect(login.status).toBe(200);
     const cookies = Object.fromEntries(login.headers.getSetCookie().map((c) => c.split(";")[0]!.split("=") as [string, string]));
@@ -117,7 +130,7 @@ describe("CSRF matrix: cookie-authenticated unsafe requests", () => {
   });
 
   it("accepts a bearer-authenticated logout from any origin (no ambient credential to abuse)", async () => {
-    const s = await session();
+    const s = await session("token");
     expect((await postJson("/auth/logout", {}, { Authorization: `Bearer ${s.access_token}`, Origin: "https://evil.example" })).status).toBe(204);
   });
 
@@ -176,7 +189,7 @@ describe("CORS matrix", () => {
   );
 
   it("never answers with a wildcard, and credentials only for an allowed origin", async () => {
-    const s = await session();
+    const s = await session("token");
     for (const origin of [ALLOWED, "https://evil.example", undefined]) {
       const response = await send("/auth/me", { headers: { Authorization: `Bearer ${s.access_token}`, ...(origin ? { Origin: origin } : {}) } });
       expect(response.status).toBe(200);
@@ -188,12 +201,19 @@ describe("CORS matrix", () => {
 
 describe("cookie attributes", () => {
   // Max-Age of the refresh cookie may be a second short: workerd advances the clock after I/O.
-  it("sets HttpOnly, SameSite=Strict, scoped cookies with the token lifetimes (no Secure over plain http)", async () => {
-    const s = await session();
+  it("sets HttpOnly, SameSite=Strict, scoped cookies with the token lifetimes in cookie mode, and no token in the body", async () => {
+    const s = await session("cookie");
     expect(s.setCookie).toEqual([
       expect.stringMatching(/^edge_access=[A-Za-z0-9._-]+; Max-Age=300; Path=\/; HttpOnly; SameSite=Strict$/),
-      expect.stringMatching(/^edge_refresh=[A-Za-z0-9._-]+; Max-Age=120959[0-9]; Path=\/auth; HttpOnly; SameSite=Strict$/),
+      expect.stringMatching(/^edge_refresh=[A-Za-z0-9._-]+; Max-Age=(?:120959[0-9]|1209600); Path=\/auth; HttpOnly; SameSite=Strict$/),
     ]);
+    expect(Object.keys(s.body).sort()).toEqual(["expires_in", "refresh_expires_in", "token_type", "user"]);
+  });
+
+  it("sets no cookie in token mode (the default)", async () => {
+    const s = await session("token");
+    expect(s.setCookie).toEqual([]);
+    expect(Object.keys(s.body).sort()).toEqual(["access_token", "expires_in", "refresh_expires_in", "refresh_token", "token_type", "user"]);
   });
 
   it("clears both cookies on logout", async () => {
@@ -204,6 +224,42 @@ describe("cookie attributes", () => {
       "edge_access=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict",
       "edge_refresh=; Max-Age=0; Path=/auth; HttpOnly; SameSite=Strict",
     ]);
+  });
+});
+
+describe("native cookie mode in headless Chromium", () => {
+  let browser: BrowserContext;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+
+  it("a script on an allowed origin logs in, refreshes, calls and logs out by cookie without ever reading a token", async () => {
+    const tab = await browser.newPage();
+    await tab.goto(page.origin);
+    const seen = await tab.evaluate(async ([base, username]) => {
+      const post = (path: string, body: unknown) =>
+        fetch(base + path, { method: "POST", credentials: "include", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const read = async (response: Response) => [response.status, response.status === 204 ? null : await response.json()];
+      const login = await read(await post("/auth/register", { username, password: "correct horse battery staple", mode: "cookie" }));
+      const refresh = await read(await post("/auth/refresh", {}));
+      const me = await read(await fetch(base + "/auth/me", { credentials: "include" }));
+      const logout = await read(await post("/auth/logout", {}));
+      const after = await read(await fetch(base + "/auth/me", { credentials: "include" }));
+      return { login, refresh, me, logout, after, documentCookie: document.cookie };
+    }, [worker.url, `chromium${crypto.randomUUID().slice(0, 8)}`] as const);
+
+    const lifetimes = { token_type: "Bearer", expires_in: 300, refresh_expires_in: expect.any(Number) };
+    expect(seen).toEqual({
+      login: [201, { user: expect.objectContaining({ username: expect.stringMatching(/^chromium/) }), ...lifetimes }],
+      refresh: [200, { user: expect.objectContaining({ username: expect.stringMatching(/^chromium/) }), ...lifetimes }],
+      me: [200, { user: expect.objectContaining({ username: expect.stringMatching(/^chromium/) }) }],
+      logout: [204, null],
+      after: [401, { error: "invalid_token", error_description: "No access token was provided." }],
+      // HttpOnly: the page's script sees neither cookie.
+      documentCookie: "",
+    });
+    expect(await browser.cookies(worker.url)).toEqual([]);
   });
 });
 

@@ -31,6 +31,12 @@ describe("build", () => {
     expect(readFileSync(path.join(root, "schema.sql"), "utf8")).toBe(concatenated);
   });
 
+  it("keeps migration 0004 (the common-password list) what scripts/common-passwords.mjs makes of its source package", async () => {
+    // @ts-expect-error plain ESM script
+    const { commonPasswordsMigration } = await import("../../scripts/common-passwords.mjs");
+    expect(readFileSync(path.join(root, "migrations/0004_common_passwords.sql"), "utf8")).toBe(commonPasswordsMigration());
+  });
+
   it("typechecks (tsc --noEmit)", () => {
     const run = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["--noEmit"], { cwd: root, encoding: "utf8" });
     expect(run.stdout + run.stderr).toBe("");

@@ -5,10 +5,31 @@ export interface FuzzEndpoint {
   path: string;
   /** Field names worth generating values for (bodies also get random keys). */
   fields: string[];
-  /** Body encodings the endpoint documents; others must be refused cleanly (415). */
-  accepts: ("json" | "form")[];
+  /**
+   * Body encodings the endpoint reads; any other Content-Type is refused with 415 before any work,
+   * cookies or not (the CSRF defence of the native cookie routes relies on it: a cross-site form
+   * can only send urlencoded, multipart or text/plain). `null`: it reads no body (GET; the bearer
+   * logout; the cookie logouts, whose CSRF defence is the session's token).
+   */
+  accepts: ("json" | "form")[] | null;
   /** True when an error body has the endpoint's documented shape. */
   isDocumentedError(status: number, body: unknown): boolean;
+  /** The exact error body the endpoint's dialect gives for a code and message. */
+  errorBody(status: number, code: string, message: string): unknown;
+}
+
+/** The classification src/http/body.ts makes, restated as the contract (DESIGN.md §7). */
+export function bodyEncoding(contentType: string): "json" | "form" | null {
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"))) return "json";
+  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") return "form";
+  return null;
+}
+
+/** The exact 415 an endpoint gives for a body it does not read. */
+export function unsupportedMediaType(endpoint: FuzzEndpoint): unknown {
+  const message = endpoint.accepts?.includes("form") ? "Send the request body as application/json or a form." : "Send the request body as application/json.";
+  return endpoint.errorBody(415, "unsupported_media_type", message);
 }
 
 const NATIVE_CODES: Record<string, number[]> = {
@@ -59,27 +80,34 @@ function seed002(status: number, b: unknown): boolean {
 /** Seed 003: `{ error, message, code }` (+ `fields`), code matching the status. */
 const seed003 = (status: number, b: unknown) => isObject(b) && onlyKeys(b, ["error", "message", "code", "fields"]) && typeof b.error === "string" && typeof b.message === "string" && b.code === status && (b.fields === undefined || stringMap(b.fields));
 
+type Dialect = Pick<FuzzEndpoint, "isDocumentedError" | "errorBody">;
+const NATIVE: Dialect = { isDocumentedError: nativeError, errorBody: (_s, error, error_description) => ({ error, error_description }) };
+const SEED000: Dialect = { isDocumentedError: seed000, errorBody: (status, _c, error) => ({ error, status }) };
+const DRF: Dialect = { isDocumentedError: drf, errorBody: (_s, _c, detail) => ({ detail }) };
+const SEED002: Dialect = { isDocumentedError: seed002, errorBody: (_s, _c, detail) => ({ detail }) };
+const SEED003: Dialect = { isDocumentedError: seed003, errorBody: (code, error, message) => ({ error, message, code }) };
+
 export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
-  { method: "POST", path: "/auth/register", fields: ["username", "email", "password"], accepts: ["json"], isDocumentedError: nativeError },
-  { method: "POST", path: "/auth/login", fields: ["identifier", "username", "email", "password"], accepts: ["json"], isDocumentedError: nativeError },
-  { method: "POST", path: "/auth/refresh", fields: ["refresh_token"], accepts: ["json"], isDocumentedError: nativeError },
-  { method: "POST", path: "/auth/logout", fields: ["all"], accepts: ["json"], isDocumentedError: nativeError },
-  { method: "GET", path: "/auth/me", fields: [], accepts: [], isDocumentedError: nativeError },
-  { method: "POST", path: "/accounts/login/", fields: ["username", "password", "csrfmiddlewaretoken"], accepts: ["json", "form"], isDocumentedError: seed000 },
-  { method: "POST", path: "/accounts/logout/", fields: ["csrfmiddlewaretoken"], accepts: ["json", "form"], isDocumentedError: seed000 },
-  { method: "POST", path: "/api/token/", fields: ["username", "password"], accepts: ["json", "form"], isDocumentedError: drf },
-  { method: "POST", path: "/api/token/refresh/", fields: ["refresh"], accepts: ["json", "form"], isDocumentedError: drf },
-  { method: "POST", path: "/api/token/verify/", fields: ["token"], accepts: ["json", "form"], isDocumentedError: drf },
-  { method: "POST", path: "/api/token/blacklist/", fields: ["refresh"], accepts: ["json", "form"], isDocumentedError: drf },
-  { method: "POST", path: "/api/auth/register", fields: ["username", "email", "password"], accepts: ["json"], isDocumentedError: seed002 },
-  { method: "POST", path: "/api/auth/login", fields: ["username", "password"], accepts: ["json"], isDocumentedError: seed002 },
-  { method: "GET", path: "/api/auth/me", fields: [], accepts: [], isDocumentedError: seed002 },
-  { method: "POST", path: "/api/v1/auth/register", fields: ["username", "email", "password"], accepts: ["json"], isDocumentedError: seed003 },
-  { method: "POST", path: "/api/v1/auth/login", fields: ["username", "password"], accepts: ["json"], isDocumentedError: seed003 },
-  { method: "POST", path: "/api/v1/auth/refresh", fields: ["refresh_token"], accepts: ["json"], isDocumentedError: seed003 },
-  { method: "POST", path: "/api/v1/auth/logout", fields: ["refresh_token"], accepts: ["json"], isDocumentedError: seed003 },
-  { method: "POST", path: "/api/register/", fields: ["username", "email", "password", "password2"], accepts: ["json", "form"], isDocumentedError: drf },
-  { method: "POST", path: "/api/login/", fields: ["username", "password"], accepts: ["json", "form"], isDocumentedError: drf },
-  { method: "POST", path: "/api/logout/", fields: [], accepts: ["json", "form"], isDocumentedError: drf },
-  { method: "GET", path: "/api/user/", fields: [], accepts: [], isDocumentedError: drf },
+  { method: "POST", path: "/auth/register", fields: ["username", "email", "password"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/login", fields: ["identifier", "username", "email", "password"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/refresh", fields: ["refresh_token"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/logout", fields: ["all"], accepts: ["json"], ...NATIVE },
+  { method: "GET", path: "/auth/me", fields: [], accepts: null, ...NATIVE },
+  { method: "POST", path: "/accounts/login/", fields: ["username", "password", "csrfmiddlewaretoken"], accepts: ["json", "form"], ...SEED000 },
+  { method: "POST", path: "/accounts/logout/", fields: ["csrfmiddlewaretoken"], accepts: null, ...SEED000 },
+  { method: "POST", path: "/api/token/", fields: ["username", "password"], accepts: ["json", "form"], ...DRF },
+  { method: "POST", path: "/api/token/refresh/", fields: ["refresh"], accepts: ["json", "form"], ...DRF },
+  { method: "POST", path: "/api/token/verify/", fields: ["token"], accepts: ["json", "form"], ...DRF },
+  { method: "POST", path: "/api/token/blacklist/", fields: ["refresh"], accepts: ["json", "form"], ...DRF },
+  { method: "POST", path: "/api/auth/register", fields: ["username", "email", "password"], accepts: ["json"], ...SEED002 },
+  { method: "POST", path: "/api/auth/login", fields: ["username", "password"], accepts: ["json"], ...SEED002 },
+  { method: "GET", path: "/api/auth/me", fields: [], accepts: null, ...SEED002 },
+  { method: "POST", path: "/api/v1/auth/register", fields: ["username", "email", "password"], accepts: ["json"], ...SEED003 },
+  { method: "POST", path: "/api/v1/auth/login", fields: ["username", "password"], accepts: ["json"], ...SEED003 },
+  { method: "POST", path: "/api/v1/auth/refresh", fields: ["refresh_token"], accepts: ["json"], ...SEED003 },
+  { method: "POST", path: "/api/v1/auth/logout", fields: ["refresh_token"], accepts: null, ...SEED003 },
+  { method: "POST", path: "/api/register/", fields: ["username", "email", "password", "password2"], accepts: ["json", "form"], ...DRF },
+  { method: "POST", path: "/api/login/", fields: ["username", "password"], accepts: ["json", "form"], ...DRF },
+  { method: "POST", path: "/api/logout/", fields: [], accepts: null, ...DRF },
+  { method: "GET", path: "/api/user/", fields: [], accepts: null, ...DRF },
 ];

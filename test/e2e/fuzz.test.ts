@@ -1,10 +1,11 @@
 // Property-based fuzzing of every JSON and form endpoint in FUZZ_ENDPOINTS over real HTTP:
 // generated bodies, content types, methods and headers. Never a 5xx, never a stack trace, every
 // error in the endpoint's documented shape. `npm test` runs a sample; `npm run fuzz` runs
-// FUZZ_RUNS=10000 (override with the environment variable).
+// FUZZ_RUNS=10000 (override with the environment variable). Every body an endpoint does not read
+// (its `accepts`) is refused with that dialect's exact 415.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FUZZ_ENDPOINTS, type FuzzEndpoint } from "./fuzz-endpoints";
+import { bodyEncoding, FUZZ_ENDPOINTS, unsupportedMediaType, type FuzzEndpoint } from "./fuzz-endpoints";
 import { startWorker, type RunningWorker } from "./worker";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -94,10 +95,35 @@ describe("fuzzing every JSON and form endpoint", () => {
           expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
           expect(endpoint.isDocumentedError(response.status, JSON.parse(text)), `${response.status} ${text}`).toBe(true);
         }
+        // Other refusals (origin, throttle, size) may come first; a body of the wrong type is never acted on.
+        const unread = endpoint.accepts !== null && method === endpoint.method && !endpoint.accepts.includes(bodyEncoding(contentType)!);
+        if (unread) expect(response.status, `${method} ${endpoint.path} ${contentType} → ${response.status} ${text}`).toBeGreaterThanOrEqual(400);
+        if (unread && response.status === 415) expect(JSON.parse(text)).toEqual(unsupportedMediaType(endpoint));
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     console.log(`fuzz: ${RUNS} requests; by status ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
     expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(RUNS * 0.95);
   }, 60_000 + RUNS * 100);
+});
+
+// What a cross-site page can send without a preflight (a form: urlencoded, multipart, text/plain)
+// plus other types no endpoint reads, each with every credential a browser would attach.
+const UNREAD_TYPES = ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "application/jsonx", ""];
+
+describe("bodies of a type an endpoint does not read", () => {
+  const readers = FUZZ_ENDPOINTS.filter((endpoint) => endpoint.accepts !== null);
+  const cases = readers.flatMap((endpoint) => UNREAD_TYPES.filter((type) => !endpoint.accepts!.includes(bodyEncoding(type)!)).map((type) => [endpoint.path, type, endpoint] as const));
+
+  it.each(cases)("%s refuses Content-Type %j with its dialect's exact 415", async (path, type, endpoint) => {
+    const body = JSON.stringify(Object.fromEntries(endpoint.fields.map((field) => [field, field.includes("refresh") ? realTokens.refresh_token : "correct horse battery staple"])));
+    const headers: Record<string, string> = {
+      "CF-Connecting-IP": `10.41.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+      Cookie: `edge_access=${realTokens.access_token}; edge_refresh=${realTokens.refresh_token}`,
+      Authorization: `Bearer ${realTokens.access_token}`,
+    };
+    if (type) headers["Content-Type"] = type;
+    const response = await fetch(`${worker.url}${path}`, { method: "POST", headers, body });
+    expect([response.status, response.headers.get("Content-Type"), await response.json()]).toEqual([415, "application/json", unsupportedMediaType(endpoint)]);
+  });
 });

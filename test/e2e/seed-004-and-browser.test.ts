@@ -3,14 +3,14 @@
 // Pages and the stand-in app all live on 127.0.0.1: cookies are per host, not per port, and
 // SameSite=Lax counts other ports as the same site, so the refused page does hold the session
 // cookie and can read csrftoken. Only CORS and the Origin check stand between it and the session.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newWorkDir, readCookieJar, runCurl, SEEDS_DIR } from "../seeds/run";
 import { startSeedStack, type StandInApp } from "../seeds/stand-in-app";
+import { launchChromium } from "./chromium";
 import { freePort, type RunningWorker } from "./worker";
 
 // Django's documented getCookie(), which the seed's snippet calls.
@@ -41,11 +41,7 @@ beforeAll(async () => {
   // Seed 004 registers "password123", which the strict policy refuses as too common.
   stack = await startSeedStack({ PASSWORD_POLICY: "basic", ALLOWED_ORIGINS: allowed.origin });
   ({ worker, app } = stack);
-  browser = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), "edge-auth-chromium-")), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -90,8 +90,9 @@ async function healthyUser(clock: TestClock) {
 type Flow = (send: ReturnType<typeof appWithFault>, u: Awaited<ReturnType<typeof healthyUser>>, fresh: string) => Promise<Response> | Response;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const flows: Record<string, Flow> = {
-  register: (send, _u, fresh) => send("/auth/register", json({ username: fresh, password: STRONG_PASSWORD })),
-  "login (right password)": (send, u) => send("/auth/login", json({ username: u.username, password: STRONG_PASSWORD })),
+  // Cookie mode, so that "no cookie on a 503" is checked where a success would set them.
+  register: (send, _u, fresh) => send("/auth/register", json({ username: fresh, password: STRONG_PASSWORD, mode: "cookie" })),
+  "login (right password)": (send, u) => send("/auth/login", json({ username: u.username, password: STRONG_PASSWORD, mode: "cookie" })),
   "login (wrong password)": (send, u) => send("/auth/login", json({ username: u.username, password: "not the password" })),
   refresh: (send, u) => send("/auth/refresh", json({ refresh_token: u.refresh_token })),
   me: (send, u) => send("/auth/me", { headers: bearer(u.access_token) }),
@@ -105,7 +106,9 @@ const cases: [string, Fault, string[]][] = [
   // after the 503 registers normally instead of meeting 409.
   ["register", "users.create", ["kv +revoked"]],
   ["register", "sessions.put", []],
-  ["login (right password)", "attempts.lockedUntil", []],
+  ["register", "users.findByIdentifier", []],
+  ["register", "commonPasswords.isCommon", []],
+  ["login (right password)", "attempts.lockState", []],
   ["login (right password)", "users.findByIdentifier", []],
   ["login (right password)", "users.recordLogin", []],
   ["login (right password)", "attempts.recordSuccess", ["user.last_login_at"]],

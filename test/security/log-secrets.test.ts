@@ -1,27 +1,40 @@
 // No secret in any log line: runs every flow that logs (failures, lockout, reuse, faults,
-// logout-all) with spies on the console, then scans each captured line for every secret used.
+// logout-all) with spies on the console and the redactor switched off, then scans each raw line
+// for every secret used. The redactor (src/log.ts) is a second line of defence for messages we do
+// not write (a storage error quoting a token); it must not hide our own code logging a secret.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
+import { logRedaction } from "../../src/log";
 import { memoryAuditStore, memoryLoginAttemptStore } from "../../src/storage/memory-security";
 import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
 import { guardStorage } from "../../src/storage/guard";
 import { envWith, json, TestClock, testEnv, uniqueName } from "../helpers";
 
-
 afterEach(() => vi.restoreAllMocks());
 
+function captureLogLines(): string[] {
+  const lines: string[] = [];
+  for (const level of ["log", "info", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((...args) => void lines.push(args.map(String).join(" ")));
+  return lines;
+}
+
+function memoryStack(clock: TestClock) {
+  const audit = memoryAuditStore();
+  const sessions = memorySessionStore(clock.now);
+  const stores = { users: memoryUserStore(), sessions, attempts: memoryLoginAttemptStore(audit), audit };
+  const app = createApp({ stores: () => stores, clock: clock.now });
+  return { stores, sessions, app };
+}
+
 describe("log lines carry no secrets", () => {
-  it("logs structured JSON without passwords, tokens, cookies or server secrets", async () => {
-    const lines: string[] = [];
-    for (const level of ["log", "info", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((...args) => void lines.push(args.map(String).join(" ")));
+  it("logs structured JSON without passwords, tokens, cookies or server secrets, before any redaction", async () => {
+    const lines = captureLogLines();
+    vi.spyOn(logRedaction, "apply").mockImplementation((line) => line);
 
     const pepper = "pepper-" + crypto.randomUUID();
     const env = envWith({ PASSWORD_PEPPER: pepper });
     const clock = new TestClock();
-    const audit = memoryAuditStore();
-    const sessions = memorySessionStore(clock.now);
-    const stores = { users: memoryUserStore(), sessions, attempts: memoryLoginAttemptStore(audit), audit };
-    const app = createApp({ stores: () => stores, clock: clock.now });
+    const { stores, sessions, app } = memoryStack(clock);
     const send = (path: string, init: RequestInit = {}) => app.request(path, init, env);
     const password = "Secret-Passw0rd-" + crypto.randomUUID().slice(0, 8);
     const wrongPassword = "Wrong-Passw0rd-" + crypto.randomUUID().slice(0, 8);
@@ -32,15 +45,17 @@ describe("log lines carry no secrets", () => {
     for (let i = 0; i < 6; i++) await send("/auth/login", json({ username, password: wrongPassword })); // failures, lockout, 429
     clock.advance(31);
     const login = await send("/auth/login", json({ username, password }));
-    const cookies = login.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]!.split("=")[1]!);
+    const cookieLogin = await send("/auth/login", json({ username, password, mode: "cookie" }));
+    const cookies = cookieLogin.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]!.split("=")[1]!);
+    expect(cookies).toHaveLength(2);
     const session = (await login.json()) as { access_token: string; refresh_token: string };
     const rotated = (await (await send("/auth/refresh", json({ refresh_token: session.refresh_token }))).json()) as { refresh_token: string; access_token: string };
-    await send("/auth/me", { headers: { Cookie: `edge_access=${cookies[0]}` } });
+    expect((await send("/auth/me", { headers: { Cookie: `edge_access=${cookies[0]}` } })).status).toBe(200);
     await send("/auth/me", { headers: { Authorization: `Bearer ${rotated.access_token}x` } });
     clock.advance(11);
     await send("/auth/refresh", json({ refresh_token: session.refresh_token })); // reuse: family revoked
     await send("/auth/logout", json({ all: true }, { headers: { Authorization: `Bearer ${registered.access_token}` } }));
-    stores.sessions = { ...sessions, get: () => guardStorage("sessions.get", () => Promise.reject(new Error(`KV down for ${registered.refresh_token}`))) };
+    stores.sessions = { ...sessions, get: () => guardStorage("sessions.get", () => Promise.reject(new Error("KV GET failed: 503 Service Unavailable"))) };
     await send("/auth/refresh", json({ refresh_token: registered.refresh_token })); // storage fault
 
     for (const token of [registered, session, rotated]) {
@@ -48,10 +63,23 @@ describe("log lines carry no secrets", () => {
     }
     secrets.push(...cookies);
 
+    expect(logRedaction.apply).toHaveBeenCalledTimes(lines.length);
     expect(lines.length).toBeGreaterThan(10);
     expect(lines.map((l) => JSON.parse(l).event)).toEqual(expect.arrayContaining(["audit", "request_refused", "session_revoked"]));
     const audited = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "audit").map((l) => l.audit_event);
     expect(new Set(audited)).toEqual(new Set(["login_failure", "lockout", "login_success", "refresh_reuse_detected", "logout_all"]));
     for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
+  });
+
+  it("redacts a token that a storage error message quotes (the second line of defence)", async () => {
+    const lines = captureLogLines();
+    const { stores, sessions, app } = memoryStack(new TestClock());
+    const registered = (await (await app.request("/auth/register", json({ username: uniqueName("redact"), password: "correct horse battery staple" }), testEnv)).json()) as { refresh_token: string; access_token: string };
+    stores.sessions = { ...sessions, get: () => guardStorage("sessions.get", () => Promise.reject(new Error(`KV down for ${registered.refresh_token} / ${registered.access_token}`))) };
+    const response = await app.request("/auth/refresh", json({ refresh_token: registered.refresh_token }), testEnv);
+
+    expect(response.status).toBe(503);
+    const refused = lines.map((l) => JSON.parse(l)).find((l) => l.event === "request_refused");
+    expect(refused).toEqual({ level: "error", event: "request_refused", path: "/auth/refresh", code: "temporarily_unavailable", reason: "storage failure in sessions.get: KV down for [redacted] / [redacted]" });
   });
 });

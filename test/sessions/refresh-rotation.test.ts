@@ -3,6 +3,7 @@ import { createApp } from "../../src/app";
 import { d1UserStore } from "../../src/storage/d1-users";
 import { kvSessionStore } from "../../src/storage/kv-sessions";
 import { json, memoryApp, realApp, registerUser, testEnv, TestClock, STRONG_PASSWORD } from "../helpers";
+import { clockedKv, kvRefusing } from "./kv-doubles";
 
 type Tokens = { access_token: string; refresh_token: string; refresh_expires_in: number };
 const INVALID_GRANT = { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." };
@@ -37,6 +38,30 @@ describe("refresh rotation (memory twins, controlled clock)", () => {
     // The legitimate holder's newer token and access token are dead too: the family is revoked.
     expect((await h.refresh(second.refresh_token)).status).toBe(401);
     expect((await h.me(second.access_token)).status).toBe(401);
+  });
+
+  it("treats a token older than the immediate predecessor as reuse even inside the reuse interval", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    const second = (await (await h.refresh(first.refresh_token)).json()) as Tokens;
+    h.clock.advance(1);
+    const third = (await (await h.refresh(second.refresh_token)).json()) as Tokens;
+    h.clock.advance(1);
+    const replay = await h.refresh(first.refresh_token);
+    expect([replay.status, await replay.json()]).toEqual([401, INVALID_GRANT]);
+    expect([(await h.refresh(third.refresh_token)).status, (await h.me(third.access_token)).status]).toEqual([401, 401]);
+    const audit = await testEnv.DB.prepare("SELECT event, detail FROM audit_events WHERE user_id = ? AND event = 'refresh_reuse_detected'").bind(first.user.id).all();
+    expect(audit.results).toEqual([{ event: "refresh_reuse_detected", detail: JSON.stringify({ sid: first.refresh_token.split(".")[0], generation: 0 }) }]);
+  });
+
+  it("still gives the immediate predecessor, inside the reuse interval after a later rotation, the successor already issued", async () => {
+    const h = harness();
+    const first = await registerUser(h.request);
+    const second = (await (await h.refresh(first.refresh_token)).json()) as Tokens;
+    const third = (await (await h.refresh(second.refresh_token)).json()) as Tokens;
+    h.clock.advance(9);
+    const retry = await h.refresh(second.refresh_token);
+    expect([retry.status, ((await retry.json()) as Tokens).refresh_token]).toEqual([200, third.refresh_token]);
   });
 
   it("refuses a forged token naming a real session and leaves that session working", async () => {
@@ -106,22 +131,6 @@ describe("concurrent redemption (real KV)", () => {
     expect(next.status).toBe(200);
   });
 });
-
-type KvWrite = "put" | "delete";
-
-/** The real local KV, whose writes are refused with Cloudflare's 429 whenever `refuse` says so. */
-function kvRefusing(kv: KVNamespace, refuse: (method: KvWrite, key: string) => boolean): KVNamespace {
-  return new Proxy(kv, {
-    get(target, name) {
-      const original = Reflect.get(target, name) as (...args: unknown[]) => Promise<unknown>;
-      if (name !== "put" && name !== "delete") return typeof original === "function" ? original.bind(target) : original;
-      return async (key: string, ...rest: unknown[]) => {
-        if (refuse(name, key)) throw new Error(`KV ${name.toUpperCase()} failed: 429 Too Many Requests`);
-        return original.call(target, key, ...rest);
-      };
-    },
-  });
-}
 
 /** The real local KV, refusing a second write to a key within a second, as Cloudflare's KV does. */
 function oneWritePerSecondPerKey(kv: KVNamespace) {
@@ -199,18 +208,26 @@ describe("concurrent redemption under KV's one write per second per key", () => 
 });
 
 describe("a logout whose record delete fails after the revocation marker landed", () => {
-  it("answers 503, and another isolate (no shared cache) refuses the session's refresh token", async () => {
-    // Deletes refused, as KV refuses them for a key written less than a second ago.
-    const refusingDeletes = kvRefusing(testEnv.AUTH_KV, (method) => method === "delete");
+  it("answers 503, and another isolate (no shared cache) refuses the session's refresh token for the session's whole life", async () => {
+    // KV on the test's clock, so the test can go past the marker's TTL; deletes refused, as KV
+    // refuses them for a key written less than a second ago (the adapter's retry is refused too).
+    const clock = new TestClock();
+    const kv = clockedKv(clock.now);
+    const refusingDeletes = kvRefusing(kv, (method) => method === "delete");
     // Session stores without the per-isolate read cache: each app sees only what KV holds.
-    const here = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(refusingDeletes) }) });
-    const elsewhere = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(testEnv.AUTH_KV) }) });
+    const here = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(refusingDeletes) }), clock: clock.now });
+    const elsewhere = createApp({ stores: () => ({ users: d1UserStore(testEnv.DB), sessions: kvSessionStore(kv) }), clock: clock.now });
     const first = await registerUser((path, init) => elsewhere.request(path, init, testEnv));
     const logout = await here.request("/auth/logout", { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${first.access_token}` }, body: "{}" }, testEnv);
     expect(logout.status).toBe(503);
     const sid = first.refresh_token.split(".")[0];
-    expect([await testEnv.AUTH_KV.get(`revoked:${sid}`), await testEnv.AUTH_KV.get(`session:${sid}`) !== null]).toEqual(["1", true]);
-    const refresh = await elsewhere.request("/auth/refresh", json({ refresh_token: first.refresh_token }), testEnv);
-    expect([refresh.status, await refresh.json()]).toEqual([401, INVALID_GRANT]);
+    expect([await kv.get(`revoked:${sid}`), await kv.get(`session:${sid}`) !== null]).toEqual(["1", true]);
+    // Past the longest access-token lifetime (1 h), where the marker used to end, and up to the
+    // last day of the record's idle lifetime (14 days): the leftover record never works again.
+    for (const seconds of [0, 3600 + 60, 13 * 86_400]) {
+      clock.advance(seconds);
+      const refresh = await elsewhere.request("/auth/refresh", json({ refresh_token: first.refresh_token }), testEnv);
+      expect([refresh.status, await refresh.json()]).toEqual([401, INVALID_GRANT]);
+    }
   });
 });

@@ -95,3 +95,33 @@ describe.each(sessionStores)("SessionStore contract: %s", (_, make) => {
     expect(await store.isRevoked(session.sid)).toBe(true);
   });
 });
+
+// The marker's TTL is the revocation's lifetime (up to SESSION_MAX_AGE and more): both must keep
+// it as given, only raising one under KV's 60 s minimum. Expiry times are read back from each.
+const markerStores: [string, () => { store: SessionStore; expiresAt: (key: string) => Promise<number | undefined> }][] = [
+  ["KV adapter", () => ({
+    store: kvSessionStore(testEnv.AUTH_KV),
+    expiresAt: async (key) => ((await testEnv.AUTH_KV.list({ prefix: key })).keys.find((k) => k.name === key)?.expiration ?? NaN) * 1000,
+  })],
+  ["memory twin", () => {
+    const store = memorySessionStore();
+    return { store, expiresAt: async (key) => store.entries.get(key)?.expiresAt };
+  }],
+];
+
+describe.each(markerStores)("SessionStore revocation marker lifetime: %s", (_, make) => {
+  it("keeps the marker for the TTL given (31 days here), and for 60 s when given less", async () => {
+    const { store, expiresAt } = make();
+    const [long, short] = [newSession(), newSession()];
+    const before = Date.now();
+    await store.revoke(long.sid, 31 * 86_400);
+    await store.revoke(short.sid, 5);
+    const after = Date.now();
+    // KV stores expirations in whole seconds.
+    expect(await expiresAt(`revoked:${long.sid}`)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 31 * 86_400_000);
+    expect(await expiresAt(`revoked:${long.sid}`)).toBeLessThanOrEqual(Math.ceil(after / 1000) * 1000 + 31 * 86_400_000);
+    expect(await expiresAt(`revoked:${short.sid}`)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 60_000);
+    expect(await expiresAt(`revoked:${short.sid}`)).toBeLessThanOrEqual(Math.ceil(after / 1000) * 1000 + 60_000);
+    expect([await store.isRevoked(long.sid), await store.isRevoked(short.sid)]).toEqual([true, true]);
+  });
+});

@@ -79,6 +79,63 @@ describe("read cache", () => {
   });
 });
 
+/**
+ * Makes `store[method]` read at once but answer only when the test calls release(): a read that
+ * started before a write and finishes after it. restore() puts the plain method back.
+ */
+function holdReads<S, K extends keyof S>(store: S, method: K) {
+  const original = store[method] as (...args: unknown[]) => Promise<unknown>;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  store[method] = (async (...args: unknown[]) => {
+    const answer = await original.apply(store, args);
+    await held;
+    return answer;
+  }) as S[K];
+  return { release, restore: () => void (store[method] = original as S[K]) };
+}
+
+describe("read cache: an invalidation wins over a read already in flight", () => {
+  it("does not cache a user row read before a logout-all that finished while the read was held", async () => {
+    const { users, cached } = cachedStores();
+    const user = newUser();
+    await cached.users.create(user, { username: user.username, email: null });
+    const read = holdReads(users, "findById");
+    const inFlight = cached.users.findById(user.id);
+    expect(await cached.users.bumpTokenVersion(user.id, "2026-11-25T01:00:00.000Z")).toBe(1);
+    read.release();
+    expect(await inFlight).toMatchObject({ tokenVersion: 0 });
+    read.restore();
+    expect(await cached.users.findById(user.id)).toMatchObject({ tokenVersion: 1 });
+  });
+
+  it("does not let a 'not revoked' read before a revoke overwrite the revocation", async () => {
+    const { sessions, cached } = cachedStores();
+    const sid = crypto.randomUUID();
+    const read = holdReads(sessions, "isRevoked");
+    const inFlight = cached.sessions.isRevoked(sid);
+    await cached.sessions.revoke(sid, 300);
+    read.release();
+    expect(await inFlight).toBe(false);
+    sessions.isRevoked = async () => false; // a replica that has not seen the marker yet
+    expect(await cached.sessions.isRevoked(sid)).toBe(true);
+  });
+
+  it("still caches reads that no invalidation raced", async () => {
+    const { users, cached } = cachedStores();
+    const [one, other] = [newUser(), newUser()];
+    for (const user of [one, other]) await cached.users.create(user, { username: user.username, email: null });
+    const read = holdReads(users, "findById");
+    const inFlight = cached.users.findById(other.id);
+    await cached.users.bumpTokenVersion(one.id, "2026-11-25T01:00:00.000Z");
+    read.release();
+    expect(await inFlight).toEqual(other);
+    read.restore();
+    users.rows.get(other.id)!.isActive = false; // changed behind the cache's back
+    expect(await cached.users.findById(other.id)).toEqual(other);
+  });
+});
+
 describe("read cache and /healthz", () => {
   it("never answers the health check's storage probe: a failing D1 is reported right after a healthy check", async () => {
     expect((await realApp.request("/healthz", {}, testEnv)).status).toBe(200);
