@@ -2,10 +2,10 @@
 // First-start setup for local development, run by `npm start` before `wrangler dev`:
 //  1. writes .dev.vars with freshly generated signing keys and secrets, if it does not exist, from
 //     the template .dev.vars.example; an existing .dev.vars gets the template's names it lacks,
-//     empty (empty means unset), so both name the same variables;
+//     so both name the same variables in the same order;
 //  2. applies the D1 migrations to the local database (idempotent: wrangler records applied ones).
 // Usage: node scripts/dev-setup.mjs [--persist-to DIR]
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -35,14 +35,28 @@ if (!existsSync(devVars)) {
   writeFileSync(devVars, lines.join("\n"), { mode: 0o600 });
   console.log(`edge-auth: wrote .dev.vars with a new RS256 signing key (kid ${key.kid})`);
 } else {
-  const existing = readFileSync(devVars, "utf8");
-  const present = new Set(existing.split("\n").map(nameOf));
-  const missing = template.map(nameOf).filter((name) => name && !present.has(name));
-  if (missing.length > 0) {
-    // The template's value where it is a real one (JWT_ALGORITHM=RS256), else empty (unset).
-    const lines = missing.map((name) => template.find((line) => nameOf(line) === name)).map((line) => (line.includes("...") ? `${nameOf(line)}=` : line));
-    appendFileSync(devVars, `${existing.endsWith("\n") ? "" : "\n"}${lines.join("\n")}\n`);
-    console.log(`edge-auth: added ${lines.join(", ")} to .dev.vars (as in .dev.vars.example; empty means unset)`);
+  // Names the template has and .dev.vars lacks are added where the template has them (wrangler's
+  // types check hashes the names in order): its value where it is a real one (JWT_ALGORITHM=RS256),
+  // else empty, which means unset.
+  const lines = readFileSync(devVars, "utf8").replace(/\n$/, "").split("\n");
+  const added = [];
+  let after = -1;
+  for (const line of template) {
+    const name = nameOf(line);
+    if (!name) continue;
+    const at = lines.findIndex((l) => nameOf(l) === name);
+    if (at >= 0) {
+      after = at;
+      continue;
+    }
+    const entry = line.includes("...") ? `${name}=` : line;
+    lines.splice(after + 1, 0, entry);
+    after += 1;
+    added.push(entry);
+  }
+  if (added.length > 0) {
+    writeFileSync(devVars, lines.join("\n") + "\n", { mode: 0o600 });
+    console.log(`edge-auth: added ${added.join(", ")} to .dev.vars (as in .dev.vars.example; empty means unset)`);
   }
 }
 

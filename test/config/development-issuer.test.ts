@@ -13,7 +13,7 @@ describe("development issuer with ISSUER empty", () => {
     const send = at("http://127.0.0.1:8795");
     const discovery = await send("/.well-known/openid-configuration");
     expect(discovery.status).toBe(200);
-    expect(await discovery.json()).toMatchObject({ issuer: "http://127.0.0.1:8795", jwks_uri: "http://127.0.0.1:8795/.well-known/jwks.json", token_endpoint: "http://127.0.0.1:8795/auth/login" });
+    expect(await discovery.json()).toMatchObject({ issuer: "http://127.0.0.1:8795", jwks_uri: "http://127.0.0.1:8795/.well-known/jwks.json" });
 
     const registered = await send("/auth/register", json({ username: uniqueName("dev"), password: STRONG_PASSWORD }));
     expect(registered.status).toBe(201);

@@ -51,11 +51,7 @@ describe("npm start", () => {
     const { args, env } = how(port);
     const { discovery, log } = await npmStart(args, env, port);
     const base = `http://127.0.0.1:${port}`;
-    expect({ issuer: discovery.issuer, jwks_uri: discovery.jwks_uri, token_endpoint: discovery.token_endpoint }).toEqual({
-      issuer: base,
-      jwks_uri: `${base}/.well-known/jwks.json`,
-      token_endpoint: `${base}/auth/login`,
-    });
+    expect({ issuer: discovery.issuer, jwks_uri: discovery.jwks_uri }).toEqual({ issuer: base, jwks_uri: `${base}/.well-known/jwks.json` });
     expect(log).toContain(`Ready on ${base}`);
     expect(NOISE.filter((noise) => noise.test(log)).map(String)).toEqual([]);
   });
