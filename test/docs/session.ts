@@ -64,10 +64,11 @@ export function runSession(blocks: Block[], port: number): Ran[] {
 
 /**
  * Whether `actual` has the documented shape: objects with the same keys, arrays of the same
- * length, equal values — except that a documented string with "..." stands for any string that
- * starts with what precedes the dots ("eyJ..." is a JWT, "..." anything).
+ * length, equal values — except that "..." stands for any value (a time, an id, a lifetime that
+ * counts down) and a string ending in "..." for any string that starts so ("eyJ..." is a JWT).
  */
 export function shapeMismatches(expected: unknown, actual: unknown, at = "$"): string[] {
+  if (expected === "...") return actual === undefined ? [`${at}: missing`] : [];
   if (typeof expected === "string" && expected.includes("...")) {
     const prefix = expected.slice(0, expected.indexOf("..."));
     return typeof actual === "string" && actual.startsWith(prefix) ? [] : [`${at}: expected a string like ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];

@@ -18,8 +18,9 @@ const GENERATED: Record<string, string> = {
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
 const fileNames = new Set(files.map((f) => path.basename(f)));
 
-/** `hono/secure-headers`, `@cloudflare/vitest-pool-workers`: an installed package, not a path here. */
+/** `hono/secure-headers`, `@zxcvbn-ts/language-common`: an npm package (scoped, or installed), not a path. */
 function isPackage(named: string): boolean {
+  if (/^@[a-z0-9-]+\/[a-z0-9.-]+$/.test(named)) return true;
   const name = named.split("/").slice(0, named.startsWith("@") ? 2 : 1).join("/");
   return existsSync(path.join(root, "node_modules", name, "package.json"));
 }
