@@ -20,7 +20,7 @@ export interface Config {
   refreshIdleTtl: number;
   /** Cookie sessions (seeds 000, 004): idle lifetime, slid forward as the session is used. */
   sessionIdleTtl: number;
-  /** Per-profile token lifetimes where a seed documents its own defaults (DESIGN.md §8). */
+  /** Per-profile token lifetimes where a seed documents its own defaults (docs/profiles.md). */
   simpleJwt: { accessTtl: number; refreshTtl: number };
   bearerAccessTtl: number;
   sessionMaxAge: number;

@@ -1,4 +1,4 @@
-// Request bodies: JSON only where DESIGN.md §7 says so (415 otherwise), 64 KiB at most (413),
+// Request bodies: JSON only, as the README's Native API says (415 otherwise), 64 KiB at most (413),
 // malformed JSON 400, and schema failures 400 with one message per field. Nothing is hashed or
 // stored before the body has passed all of this.
 import type { Context } from "hono";

@@ -1,4 +1,4 @@
-// The native API (DESIGN.md §7): register, login, refresh, logout, me. A client chooses per request
+// The native API (README, Native API): register, login, refresh, logout, me. A client chooses per request
 // where its tokens go: token mode (the default) answers them in the body and sets no cookie;
 // cookie mode sets HttpOnly cookies and answers no token, so no script on this origin or an allowed
 // one can ever read a refresh token. A refresh answers in the mode its token arrived in.

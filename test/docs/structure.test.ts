@@ -3,7 +3,7 @@
 // JavaScript/TypeScript snippet is a file in the repository (`<!-- file: path -->`) that a shell
 // block runs, or is marked not-run; and every relative link and file path named exists here.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { blockProblems } from "./checks";
@@ -50,6 +50,13 @@ describe("documentation references", () => {
   it("every file path the prose names exists in the repository", () => {
     const dead = DOCS.flatMap((doc) => namedPathsOf(doc).filter(({ path: named }) => !exists(named)).map(({ line, path: named }) => `${doc}:${line} ${named}`));
     expect(dead).toEqual([]);
+  });
+
+  it("no file in the repository cites a document outside it (DESIGN.md, ../shared, shared/seeds/)", () => {
+    const citing = files
+      .filter((f) => /\.(ts|mjs|js|md|json|toml|sh|py)$/.test(f) && !f.startsWith("test/docs/") && existsSync(path.join(root, f)))
+      .filter((f) => /DESIGN\.md|\.\.\/shared\/|\bshared\/seeds\b/.test(readFileSync(path.join(root, f), "utf8")));
+    expect(citing).toEqual([]);
   });
 
   it("never points outside the repository (../shared, absolute paths)", () => {
