@@ -143,6 +143,15 @@ export function namedPathsOf(doc: string): { line: number; path: string }[] {
   return found;
 }
 
+/** Path-like words in the document's `text` blocks (a layout listing, say). */
+export function blockPathsOf(doc: string): { line: number; path: string }[] {
+  return blocksOf(doc)
+    .filter((b) => b.lang === "text")
+    .flatMap((b) => b.code.split("\n").flatMap((text, i) => text.split(/\s+/).map((word) => ({ line: b.line + 1 + i, path: word.replace(/^[(]+|[),.;:]+$/g, "") }))))
+    // In free text "bearer/cookie" is not a path: a directory ends in "/", a file has an extension.
+    .filter(({ path }) => PATH_LIKE.test(path) && !MEDIA_TYPE.test(path) && /\/$|\.[a-z]{1,4}$/.test(path));
+}
+
 /** The document's lines outside fenced blocks and HTML comments. */
 function proseLines(doc: string): { line: number; text: string }[] {
   const out: { line: number; text: string }[] = [];

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type RunningWorker } from "../e2e/worker";
 import { blocksOf, commandsOf, DOCS, SHELL } from "./markdown";
-import { runSession, shapeMismatches, textMatches, type Ran } from "./session";
+import { onPort, runSession, shapeMismatches, textMatches, type Ran } from "./session";
 
 const runnable = DOCS.map((doc) => ({ doc, blocks: blocksOf(doc).filter((b) => SHELL.has(b.lang) && b.marker.kind === "none") })).filter((d) => d.blocks.length > 0);
 
@@ -34,7 +34,8 @@ for (const { doc, blocks } of runnable) {
       const ran = results.get(doc)![i]!;
       const context = `${ran.text}\n--- stdout:\n${ran.stdout}\n--- stderr:\n${ran.stderr}\n--- worker log (tail):\n${worker.logs().slice(-2000)}`;
       expect(ran.exit, context).toBe(0);
-      const documented = ran.command.expect;
+      // The answers name the documented port too (an issuer, a URL): they move with the commands.
+      const documented = ran.command.expect && { ...ran.command.expect, body: ran.command.expect.body && onPort(ran.command.expect.body, worker.port) };
       if (documented?.status !== undefined) expect(ran.statuses.at(-1), context).toBe(documented.status);
       else for (const status of ran.statuses) expect(status >= 200 && status < 300, `HTTP ${status} without a documented answer\n${context}`).toBe(true);
       if (documented?.body !== undefined) {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { blockProblems } from "./checks";
-import { blocksOf, DOCS, linksOf, namedPathsOf, root } from "./markdown";
+import { blockPathsOf, blocksOf, DOCS, linksOf, namedPathsOf, root } from "./markdown";
 
 /** Paths a document may name that a clone does not hold until something makes them. */
 const GENERATED: Record<string, string> = {
@@ -47,8 +47,8 @@ describe("documentation references", () => {
     expect(dead).toEqual([]);
   });
 
-  it("every file path the prose names exists in the repository", () => {
-    const dead = DOCS.flatMap((doc) => namedPathsOf(doc).filter(({ path: named }) => !exists(named)).map(({ line, path: named }) => `${doc}:${line} ${named}`));
+  it("every file path the prose and the text blocks name exists in the repository", () => {
+    const dead = DOCS.flatMap((doc) => [...namedPathsOf(doc), ...blockPathsOf(doc)].filter(({ path: named }) => !exists(named)).map(({ line, path: named }) => `${doc}:${line} ${named}`));
     expect(dead).toEqual([]);
   });
 
