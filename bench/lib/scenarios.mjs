@@ -5,7 +5,7 @@ import path from "node:path";
 import { request } from "./http.mjs";
 import { runPhase, wrkThreads } from "./load.mjs";
 
-/** How each side spells the same flows (ours: DESIGN.md §7; the peer: seed 001). */
+/** How each side spells the same flows (ours: the README's Native API; the peer: seed 001). */
 export const SIDES = {
   ours: {
     login: "/auth/login",
