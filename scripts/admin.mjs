@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run admin -- create|grant|revoke|list`: the first administrator comes from this command, not
-// from an endpoint (DESIGN.md §7.2). It talks to D1 through `wrangler d1 execute`: the local
+// from an endpoint. It talks to D1 through `wrangler d1 execute`: the local
 // database `npm start` uses by default, the one in wrangler.toml with --remote. The password never
 // reaches a command line: it is read from a prompt or stdin and only its hash is sent.
 import { spawnSync } from "node:child_process";
@@ -24,7 +24,8 @@ Commands:
 Options (every command):
   --local             the local D1 of \`npm start\` (default)
   --remote            the D1 database of wrangler.toml on Cloudflare (needs \`wrangler login\`)
-  --persist-to DIR    the local D1's state directory, as given to \`wrangler dev --persist-to\`
+  --persist-to DIR    the local D1's state directory, as given to \`npm start -- --persist-to\`
+                      (default: EDGE_AUTH_PERSIST_TO, else wrangler's own)
   --help              this text, or a command's own: npm run admin -- create --help`,
   create: `Usage: npm run admin -- create --username NAME --email EMAIL [--local | --remote] [--persist-to DIR]
 
@@ -77,7 +78,7 @@ function d1(statements, target) {
 /** PASSWORD_PEPPER from the environment, else (local only) from .dev.vars, as `wrangler dev` reads it. */
 function pepper(target) {
   if (process.env.PASSWORD_PEPPER) return process.env.PASSWORD_PEPPER;
-  const devVars = path.join(root, ".dev.vars");
+  const devVars = process.env.EDGE_AUTH_DEV_VARS ?? path.join(root, ".dev.vars");
   if (target.remote || !existsSync(devVars)) return undefined;
   const line = readFileSync(devVars, "utf8").split("\n").find((l) => l.startsWith("PASSWORD_PEPPER="));
   return line ? line.slice("PASSWORD_PEPPER=".length).trim().replace(/^"(.*)"$/, "$1") : undefined;
@@ -160,7 +161,9 @@ async function main() {
   const allowed = command === "create" ? 0 : command === "list" ? 0 : 2;
   if (rest.length > allowed) throw new UsageError(`too many arguments for ${command}: ${rest.slice(allowed).join(" ")}`);
   if (command !== "create" && (values.username || values.email)) throw new UsageError(`--username and --email are for create only`);
-  const target = { remote: values.remote === true, persistTo: values["persist-to"] };
+  // EDGE_AUTH_PERSIST_TO: a default for --persist-to, for a shell that works on one worker's state.
+  const persistTo = values["persist-to"] ?? (values.remote ? undefined : process.env.EDGE_AUTH_PERSIST_TO || undefined);
+  const target = { remote: values.remote === true, persistTo };
   if (command === "create") return create(values, target);
   if (command === "list") return list(target);
   return changeRole(command, rest, target);

@@ -1,4 +1,4 @@
-// Who may use /admin (DESIGN.md §7.2): an account whose STORED roles hold "admin". The token's
+// Who may use /admin: an account whose STORED roles hold "admin". The token's
 // `roles` claim is a copy made at issue time; a demotion must work before it expires.
 import { AuthError } from "../errors";
 import type { UserRecord } from "../storage/ports";

@@ -1,4 +1,4 @@
-// What an administrator does to an account (DESIGN.md §7.2). Each change and its audit events are
+// What an administrator does to an account. Each change and its audit events are
 // one D1 batch (UserStore.update), with the acting admin in detail.actor; the last-admin rule is
 // checked inside that batch by migration 0009's triggers. Sessions end in KV afterwards: D1 and KV
 // share no transaction, so the D1 side (token_version) is written first and already ends them.

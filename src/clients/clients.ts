@@ -1,4 +1,4 @@
-// Service clients managed by administrators (DESIGN.md §7.2): created with a secret shown once,
+// Service clients managed by administrators: created with a secret shown once,
 // listed without it, deleted, and given a new secret (the old one stops working at once).
 import { auditEvent, logAudit } from "../audit/audit";
 import { AuthError } from "../errors";

@@ -1,4 +1,4 @@
-// Service-client secrets (DESIGN.md §7.3). A secret is 256 random bits, so it cannot be guessed and
+// Service-client secrets. A secret is 256 random bits, so it cannot be guessed and
 // needs no slow KDF: a slow hash exists to make guessing low-entropy passwords expensive, and here
 // it would only make every client_credentials request cost 100,000 PBKDF2 rounds (a CPU lever for
 // anyone who can send requests). It is stored as HMAC-SHA-256 under an HKDF purpose key derived

@@ -1,4 +1,4 @@
-// Service clients for the client_credentials grant (DESIGN.md §7.2, §7.3), under /admin/clients;
+// Service clients for the client_credentials grant, under /admin/clients;
 // the admin guard of routes/admin.ts runs first.
 import { Hono } from "hono";
 import { clientBody } from "../admin/schemas";

@@ -1,4 +1,4 @@
-// Administration (DESIGN.md §7.2): users, the audit trail and service clients, for accounts whose
+// Administration: users, the audit trail and service clients, for accounts whose
 // stored roles hold "admin" (http/admin-guard.ts). Every answer is no-store: it names accounts.
 import { Hono, type Context } from "hono";
 import { auditQuery, userPatch, usersQuery } from "../admin/schemas";

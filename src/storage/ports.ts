@@ -74,7 +74,7 @@ export interface UserDirectory {
   listAudit(query: { userId: string | null; event: string | null; after: string | null; limit: number }): Promise<Page<StoredAuditEvent>>;
 }
 
-/** A service client of the client_credentials grant (DESIGN.md §7.3); the secret is never stored. */
+/** A service client of the client_credentials grant; the secret is never stored. */
 export interface ClientRecord {
   clientId: string;
   name: string;
