@@ -28,6 +28,7 @@ export const UNSEEN_RECORD_GRACE_MS = 120_000;
 const SID_FORMAT = /^[A-Za-z0-9_-]{22}$/;
 
 type Seen = { live: SessionSummary } | { dead: boolean };
+const isDead = (seen: Seen) => "dead" in seen && seen.dead;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -63,7 +64,7 @@ export async function listUserSessions(rt: Runtime, userId: string): Promise<Ses
   const { entries, user, seen } = await seeAll(rt, userId);
   // A disabled user's sessions are refused on use, but may live again if the account is enabled.
   if (user && !user.isActive) return [];
-  const dead = entries.filter((_, i) => "dead" in seen[i]! && seen[i].dead).map((entry) => entry.sid);
+  const dead = entries.filter((_, i) => isDead(seen[i]!)).map((entry) => entry.sid);
   if (dead.length > 0) await unindexSessions(rt, dead);
   return seen.flatMap((s) => ("live" in s ? [s.live] : []));
 }
