@@ -1,6 +1,7 @@
 // Retention: the Cron Trigger (wrangler.toml [triggers]) deletes audit_events older than
 // AUDIT_RETENTION_DAYS and login_throttle rows whose streak is over, so neither table grows without
-// bound under a spray of made-up identifiers. Bounded work per run; a backlog finishes over later runs.
+// bound under a spray of made-up identifiers, and user_sessions rows past SESSION_MAX_AGE.
+// Bounded work per run; a backlog finishes over later runs.
 import { logEvent } from "../log";
 import { preparedFor } from "../runtime";
 import { d1Retention } from "../storage/d1-retention";
@@ -34,5 +35,12 @@ export async function runRetention(env: Env, now: number): Promise<void> {
   const cutoff = new Date(now - config.auditRetentionDays * DAY_MS).toISOString();
   const audit = await inRounds((limit) => store.purgeAudit(cutoff, limit));
   const throttle = await inRounds((limit) => store.purgeFinishedStreaks(now, LOCKOUT.windowMs, limit));
-  logEvent("info", "retention", { audit_events: audit.deleted, login_throttle: throttle.deleted, complete: audit.complete && throttle.complete });
+  // A session opened more than SESSION_MAX_AGE ago is over whatever KV says (nextDeadline caps it).
+  const sessions = await inRounds((limit) => store.purgeEndedSessions(now - config.sessionMaxAge * 1000, limit));
+  logEvent("info", "retention", {
+    audit_events: audit.deleted,
+    login_throttle: throttle.deleted,
+    user_sessions: sessions.deleted,
+    complete: audit.complete && throttle.complete && sessions.complete,
+  });
 }
