@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionsOf, type ListedSession } from "../sessions/listed";
 import { startWorker, type RunningWorker } from "./worker";
 
 let worker: RunningWorker;
@@ -20,20 +21,9 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const sidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()).sid as string;
 const cookiesOf = (response: Response) => response.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
 
-interface Listed {
-  id: string;
-  client_id: string;
-  created_at: string;
-  last_used_at: string;
-  expires_at: string;
-  current: boolean;
-  user_agent: string | null;
-}
 
-async function list(accessToken: string): Promise<Listed[]> {
-  const response = await fetch(`${worker.url}/auth/sessions`, { headers: bearer(accessToken) });
-  expect([response.status, response.headers.get("cache-control")]).toEqual([200, "no-store"]);
-  return ((await response.json()) as { sessions: Listed[] }).sessions;
+async function list(accessToken: string): Promise<ListedSession[]> {
+  return sessionsOf(await fetch(`${worker.url}/auth/sessions`, { headers: bearer(accessToken) }));
 }
 
 const end = (accessToken: string, sid: string) => fetch(`${worker.url}/auth/sessions/${sid}`, { method: "DELETE", headers: bearer(accessToken) });
@@ -109,7 +99,7 @@ describe("the README's Sessions example", () => {
     const run = spawnSync("bash", ["-euo", "pipefail", "-c", script.replaceAll("localhost:8787", `127.0.0.1:${worker.port}`)], { encoding: "utf8" });
     expect(run.stderr).toBe("");
     const [listing, deleted, refused] = run.stdout.trim().split("\n");
-    expect(JSON.parse(listing!).sessions.map((s: Listed) => s.user_agent)).toEqual(["phone", "laptop", "curl/8.5.0"]);
+    expect(JSON.parse(listing!).sessions.map((s: ListedSession) => s.user_agent)).toEqual(["phone", "laptop", "curl/8.5.0"]);
     expect([deleted, refused]).toEqual(["204", "401"]);
   });
 });

@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { cookieHeader } from "../profiles/support";
+import { sessionsOf, type ListedSession } from "./listed";
 import { json, realApp, registerUser, setCookies, STRONG_PASSWORD, testEnv, uniqueName } from "../helpers";
 
 const request = async (path: string, init?: RequestInit) => realApp.request(path, init, testEnv);
@@ -13,20 +14,9 @@ const sidOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const NOT_FOUND = { error: "not_found", error_description: "No such session." };
 
-interface Listed {
-  id: string;
-  client_id: string;
-  created_at: string;
-  last_used_at: string;
-  expires_at: string;
-  current: boolean;
-  user_agent: string | null;
-}
 
-async function list(accessToken: string): Promise<Listed[]> {
-  const response = await request("/auth/sessions", bearer(accessToken));
-  expect([response.status, response.headers.get("Cache-Control")]).toEqual([200, "no-store"]);
-  return ((await response.json()) as { sessions: Listed[] }).sessions;
+async function list(accessToken: string): Promise<ListedSession[]> {
+  return sessionsOf(await request("/auth/sessions", bearer(accessToken)));
 }
 
 const endSession = (accessToken: string, sid: string, headers: Record<string, string> = {}) => request(`/auth/sessions/${sid}`, { method: "DELETE", ...bearer(accessToken, headers) });
@@ -74,9 +64,8 @@ describe("GET /auth/sessions", () => {
     // Authenticated by the native access cookie, the cookie's session is the current one.
     const cookieLogin = opened[0]!;
     const byCookie = await request("/auth/sessions", { headers: { Cookie: cookieHeader(cookieLogin) } });
-    expect(byCookie.status).toBe(200);
     const accessCookie = /edge_access=([^;]+)/.exec(cookieHeader(cookieLogin))![1]!;
-    expect(((await byCookie.json()) as { sessions: Listed[] }).sessions.filter((s) => s.current).map((s) => s.id)).toEqual([sidOf(accessCookie)]);
+    expect((await sessionsOf(byCookie)).filter((s) => s.current).map((s) => s.id)).toEqual([sidOf(accessCookie)]);
   });
 
   it("leaves out sessions ended by logout, SimpleJWT blacklist/ and DELETE, and a user_agent never sent is null", async () => {
@@ -162,7 +151,7 @@ describe("DELETE /auth/sessions/{id}", () => {
     const refused = await request(`/auth/sessions/${sid}`, { method: "DELETE", headers: { Cookie: cookieHeader(cookieLogin), Origin: "https://evil.example" } });
     expect([refused.status, await refused.json()]).toEqual([403, { error: "forbidden", error_description: "Cross-origin requests authenticated by cookie are not allowed from this origin." }]);
     const still = await request("/auth/sessions", { headers: { Cookie: cookieHeader(cookieLogin) } });
-    expect(((await still.json()) as { sessions: Listed[] }).sessions.map((s) => s.id)).toContain(sid);
+    expect((await sessionsOf(still)).map((s) => s.id)).toContain(sid);
   });
 
   it("attack: another user's session id answers 404 like an unknown one, and that session keeps working", async () => {
