@@ -115,7 +115,7 @@ const cases: [string, Fault, string[]][] = [
   ["register", "sessionIndex.add", []],
   ["register", "users.findByIdentifier", []],
   ["register", "commonPasswords.isCommon", []],
-  ["login (right password)", "attempts.lockedUntil", []],
+  ["login (right password)", "attempts.lockState", []],
   ["login (right password)", "users.findByIdentifier", []],
   ["login (right password)", "users.recordLogin", []],
   ["login (right password)", "attempts.recordSuccess", ["user.last_login_at"]],
