@@ -46,24 +46,19 @@ async function see(rt: Runtime, entry: SessionIndexEntry, user: UserRecord, now:
   if (entry.tokenVersion < user.tokenVersion) return { dead: true };
   const [record, revoked] = await Promise.all([rt.stores.sessions.get(entry.sid), rt.stores.sessions.isRevoked(entry.sid)]);
   if (revoked) return { dead: true };
-  if (record) return now < record.expiresAt && record.tokenVersion >= user.tokenVersion ? summary(entry, record.lastUsedAt, record.expiresAt) : { dead: true };
+  if (record) return now < record.expiresAt ? summary(entry, record.lastUsedAt, record.expiresAt) : { dead: true };
   // No record here: opened so recently that KV has not shown it in this location yet, or ended.
   if (now - entry.createdAt >= UNSEEN_RECORD_GRACE_MS) return { dead: true };
   return now < entry.expiresAt ? summary(entry, entry.createdAt, entry.expiresAt) : { dead: false };
 }
 
-async function seeAll(rt: Runtime, userId: string) {
-  const [entries, user] = await Promise.all([rt.stores.sessionIndex.list(userId, LIST_LIMIT), rt.stores.users.findById(userId)]);
-  if (!user) return { entries, user, seen: entries.map((): Seen => ({ dead: true })) };
-  const now = rt.now();
-  return { entries, user, seen: await Promise.all(entries.map((entry) => see(rt, entry, user, now))) };
-}
-
 /** The user's live sessions, newest first (at most LIST_LIMIT); dead rows met on the way are pruned. */
 export async function listUserSessions(rt: Runtime, userId: string): Promise<SessionSummary[]> {
-  const { entries, user, seen } = await seeAll(rt, userId);
+  const [entries, user] = await Promise.all([rt.stores.sessionIndex.list(userId, LIST_LIMIT), rt.stores.users.findById(userId)]);
   // A disabled user's sessions are refused on use, but may live again if the account is enabled.
   if (user && !user.isActive) return [];
+  const now = rt.now();
+  const seen = user ? await Promise.all(entries.map((entry) => see(rt, entry, user, now))) : entries.map((): Seen => ({ dead: true }));
   const dead = entries.filter((_, i) => isDead(seen[i]!)).map((entry) => entry.sid);
   if (dead.length > 0) await unindexSessions(rt, dead);
   return seen.flatMap((s) => ("live" in s ? [s.live] : []));
