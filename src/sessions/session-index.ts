@@ -8,7 +8,8 @@
 import type { Runtime } from "../runtime";
 import type { SessionIndexEntry, UserRecord } from "../storage/ports";
 import { audit } from "../audit/audit";
-import { revokeFamily, revokeSession, unindexSessions } from "./sessions";
+import { unindexSessions } from "./index-rows";
+import { revokeFamily, revokeSession } from "./sessions";
 
 export interface SessionSummary {
   id: string;

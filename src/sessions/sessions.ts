@@ -13,6 +13,7 @@ import {
 } from "../tokens/refresh-token";
 import { timingSafeEqualText } from "../crypto/bytes";
 import { fitsSession } from "../crypto/purpose-keys";
+import { indexSession, unindexBelowVersion, unindexSessions } from "./index-rows";
 import { issueTokens, type IssuedTokens } from "./issue-tokens";
 import { storeRotation } from "./store-rotation";
 
@@ -66,16 +67,7 @@ export async function openSession(rt: Runtime, user: UserRecord, options: Sessio
   };
   // The index row first (D1, strongly consistent): every live session then has one, and is listed
   // to its user from the moment this answers, wherever the list is read (session-index.ts).
-  await rt.stores.sessionIndex.add({
-    sid: session.sid,
-    userId: user.id,
-    clientId: session.clientId,
-    kind: session.kind ?? "tokens",
-    tokenVersion: user.tokenVersion,
-    userAgent: rt.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) || null,
-    createdAt: now,
-    expiresAt: session.expiresAt,
-  });
+  await indexSession(rt, user, session);
   try {
     await rt.stores.sessions.put(session, secondsUntil(rt, session.expiresAt));
   } catch (error) {
@@ -84,21 +76,6 @@ export async function openSession(rt: Runtime, user: UserRecord, options: Sessio
   }
   return { session, credential: await encodeRefreshToken(rt.secrets!.refreshMac, token) };
 }
-
-/** What is kept of a User-Agent header: enough to tell devices apart, bounded per row. */
-export const USER_AGENT_MAX_LENGTH = 256;
-
-/**
- * Drops index rows of ended sessions. Best effort: a row that stays is filtered out on read by
- * the session's revocation marker or missing record, and pruned then or by the retention run.
- */
-export async function unindexSessions(rt: Runtime, sids: readonly string[]): Promise<void> {
-  await rt.stores.sessionIndex.remove(sids).catch(unindexFailed({ sids: sids.length }));
-}
-
-const unindexFailed = (fields: Record<string, unknown>) => (error: unknown) => {
-  logEvent("warn", "session_unindex_failed", { ...fields, error: error instanceof AuthError ? error.reason : String(error) });
-};
 
 export async function startSession(rt: Runtime, user: UserRecord, options: SessionOptions = {}): Promise<SessionResult> {
   const { session, credential } = await openSession(rt, user, { ...options, kind: undefined });
@@ -254,7 +231,6 @@ export async function loadSessionUser(rt: Runtime, session: SessionRecord): Prom
 export async function endAllSessions(rt: Runtime, userId: string, currentSid?: string): Promise<void> {
   const version = await rt.stores.users.bumpTokenVersion(userId, new Date(rt.now()).toISOString());
   if (currentSid) await revokeSession(rt, currentSid, "logout_all");
-  // Every row opened under an older token_version is dead; best effort, as in unindexSessions.
-  await rt.stores.sessionIndex.removeBelowVersion(userId, version).catch(unindexFailed({ user_id: userId }));
+  await unindexBelowVersion(rt, userId, version);
   await audit(rt, "logout_all", { userId, detail: { sid: currentSid ?? null } });
 }
