@@ -1,6 +1,7 @@
-// A user's own sessions (DESIGN.md §7.1): GET /auth/sessions lists every live one, whichever API
-// shape opened it; DELETE /auth/sessions/{id} ends one. Authenticated as /auth/me is (bearer, else
-// the native access cookie); a cookie-authenticated DELETE must come from an allowed Origin.
+// A user's own sessions (README "Sessions", docs/sessions.md): GET /auth/sessions lists every live
+// one, whichever API shape opened it; DELETE /auth/sessions/{id} ends one. Authenticated as
+// /auth/me is (bearer, else the native access cookie); a cookie-authenticated DELETE must come
+// from an allowed Origin.
 import { Hono } from "hono";
 import { AuthError } from "../errors";
 import { authenticateRequest } from "../http/access";

@@ -1,4 +1,4 @@
-// The GET /auth/sessions answer as DESIGN.md §7.1 states it, read the same way by the tests in
+// The GET /auth/sessions answer as README "Sessions" documents it, read the same way by the tests in
 // workerd and by the end-to-end tests over HTTP.
 import { expect } from "vitest";
 
