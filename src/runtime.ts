@@ -6,6 +6,7 @@ import { loadSecrets, type Secrets } from "./crypto/purpose-keys";
 import { logEvent } from "./log";
 import { d1CommonPasswords } from "./storage/common-passwords";
 import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
+import { d1SessionIndex } from "./storage/d1-session-index";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
 import type { AllStores, Stores } from "./storage/ports";
@@ -29,6 +30,8 @@ export interface Runtime {
   clientIp: string | null;
   /** Epoch milliseconds. Injected so lifetimes can be tested without waiting. */
   now: () => number;
+  /** The request's User-Agent, kept on the sessions it opens (GET /auth/sessions); set by app.ts. */
+  userAgent?: string | null;
 }
 
 export interface RuntimeOptions {
@@ -84,7 +87,13 @@ export function preparedFor(env: Env): Promise<Prepared> {
 
 export function defaultStores(env: Env): AllStores {
   const hot = withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
-  return { ...hot, commonPasswords: d1CommonPasswords(env.DB), attempts: d1LoginAttemptStore(env.DB), audit: d1AuditStore(env.DB) };
+  return {
+    ...hot,
+    sessionIndex: d1SessionIndex(env.DB),
+    commonPasswords: d1CommonPasswords(env.DB),
+    attempts: d1LoginAttemptStore(env.DB),
+    audit: d1AuditStore(env.DB),
+  };
 }
 
 export async function buildRuntime(env: Env, options: RuntimeOptions = {}, clientIp: string | null = null): Promise<Runtime> {

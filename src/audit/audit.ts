@@ -13,6 +13,7 @@ const LEVEL: Record<EventName, LogLevel> = {
   refresh_reuse_detected: "warn",
   logout_all: "info",
   password_changed: "info",
+  session_revoked_by_user: "info",
 };
 
 export function auditEvent(rt: Runtime, event: EventName, fields: Partial<Pick<AuditEvent, "userId" | "subject" | "detail">> = {}): AuditEvent {

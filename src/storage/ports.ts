@@ -75,10 +75,42 @@ export interface SessionStore {
   isRevoked(sid: string): Promise<boolean>;
 }
 
+/**
+ * One row of the per-user session index (D1 `user_sessions`, migration 0008): what a session was
+ * when it opened. Written before the session's KV record, so every live session has a row; a row
+ * may outlive its session (revoked, expired), and readers check the KV record and marker.
+ * Times are epoch milliseconds.
+ */
+export interface SessionIndexEntry {
+  sid: string;
+  userId: string;
+  clientId: string;
+  kind: "tokens" | "cookie";
+  /** The user's token_version when the session opened: a row below the user's current one is dead. */
+  tokenVersion: number;
+  /** The User-Agent of the request that opened the session, truncated; null when none was sent. */
+  userAgent: string | null;
+  createdAt: number;
+  /** The session's first deadline; a refresh or slide moves the KV record's, not this. */
+  expiresAt: number;
+}
+
+export interface SessionIndexStore {
+  add(entry: SessionIndexEntry): Promise<void>;
+  /** The user's rows, newest first, at most `limit`. */
+  list(userId: string, limit: number): Promise<SessionIndexEntry[]>;
+  /** The row of `sid` if it belongs to `userId`; null for another user's session or none. */
+  find(userId: string, sid: string): Promise<SessionIndexEntry | null>;
+  /** Deletes the rows of these sessions (whoever owns them). */
+  remove(sids: readonly string[]): Promise<void>;
+  /** Deletes the user's rows opened under a token_version below `version` (ended by logout-all). */
+  removeBelowVersion(userId: string, version: number): Promise<void>;
+}
+
 /** A security event for the audit trail (D1 `audit_events`); never a secret in any field. */
 export interface AuditEvent {
   at: string;
-  event: "login_success" | "login_failure" | "lockout" | "refresh_reuse_detected" | "logout_all" | "password_changed";
+  event: "login_success" | "login_failure" | "lockout" | "refresh_reuse_detected" | "logout_all" | "password_changed" | "session_revoked_by_user";
   userId: string | null;
   /** Keyed digest of a login identifier, for events about an identifier rather than an account. */
   subject: string | null;
@@ -137,6 +169,8 @@ export interface CommonPasswordList {
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  /** Optional when injecting: createApp fills it with the D1 adapter, like the three below. */
+  sessionIndex?: SessionIndexStore;
   /** Optional when injecting, like the two below. */
   commonPasswords?: CommonPasswordList;
   /** Optional when injecting: createApp fills what is missing with the D1 adapters. */

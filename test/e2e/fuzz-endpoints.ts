@@ -93,6 +93,7 @@ export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
   { method: "POST", path: "/auth/refresh", fields: ["refresh_token"], accepts: ["json"], ...NATIVE },
   { method: "POST", path: "/auth/logout", fields: ["all", "refresh_token"], accepts: ["json"], ...NATIVE },
   { method: "GET", path: "/auth/me", fields: [], accepts: null, ...NATIVE },
+  { method: "GET", path: "/auth/sessions", fields: [], accepts: null, ...NATIVE },
   { method: "POST", path: "/accounts/login/", fields: ["username", "password", "csrfmiddlewaretoken"], accepts: ["json", "form"], ...SEED000 },
   { method: "POST", path: "/accounts/logout/", fields: ["csrfmiddlewaretoken"], accepts: null, ...SEED000 },
   { method: "POST", path: "/api/token/", fields: ["username", "password"], accepts: ["json", "form"], ...DRF },

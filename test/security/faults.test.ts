@@ -4,6 +4,7 @@
 // as they were, except where a later write of a path fails after an earlier one committed
 // (D1 and KV cannot share a transaction); those cases name exactly what stays changed.
 import { env } from "cloudflare:workers";
+import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { guardStorage } from "../../src/storage/guard";
@@ -43,12 +44,13 @@ async function snapshot(usernames: string[], clockMs: number) {
   }
   const throttle = (await env.DB.prepare("SELECT * FROM login_throttle WHERE updated_at = ?").bind(clockMs).all()).results;
   const audit = (await env.DB.prepare(`SELECT event FROM audit_events WHERE user_id IN (${ids.map(() => "?").join(",") || "NULL"}) OR at = ? ORDER BY id`).bind(...ids, new Date(clockMs).toISOString()).all<{ event: string }>()).results.map((r) => r.event);
+  const index = (await env.DB.prepare(`SELECT sid FROM user_sessions WHERE user_id IN (${ids.map(() => "?").join(",") || "NULL"}) OR created_at = ? ORDER BY sid`).bind(...ids, clockMs).all<{ sid: string }>()).results.map((r) => r.sid);
   const kv: Record<string, string | null> = {};
   for (const { name } of (await env.AUTH_KV.list()).keys) {
     const value = await env.AUTH_KV.get(name);
     if (name.startsWith("revoked:") || ids.some((id) => value?.includes(id))) kv[name] = value;
   }
-  return { users, identifiers, throttle, audit, kv };
+  return { users, identifiers, throttle, audit, index, kv };
 }
 
 type Snapshot = Awaited<ReturnType<typeof snapshot>>;
@@ -64,6 +66,8 @@ function changes(before: Snapshot, after: Snapshot, who: Record<string, string>)
   }
   if (JSON.stringify(before.throttle) !== JSON.stringify(after.throttle)) out.push("login_throttle");
   for (const event of after.audit.slice(before.audit.length)) out.push(`audit +${event}`);
+  for (const sid of after.index) if (!before.index.includes(sid)) out.push("index +row");
+  for (const sid of before.index) if (!after.index.includes(sid)) out.push("index -row");
   for (const key of Object.keys(after.kv)) if (!(key in before.kv)) out.push(`kv +${key.split(":")[0]}`);
   for (const key of Object.keys(before.kv)) if (!(key in after.kv)) out.push(`kv -${key.split(":")[0]}`);
   for (const key of Object.keys(before.kv)) if (key in after.kv && after.kv[key] !== before.kv[key]) out.push(`kv ~${key.split(":")[0]}`);
@@ -98,6 +102,8 @@ const flows: Record<string, Flow> = {
   me: (send, u) => send("/auth/me", { headers: bearer(u.access_token) }),
   logout: (send, u) => send("/auth/logout", json({}, { headers: bearer(u.access_token) })),
   "logout all": (send, u) => send("/auth/logout", json({ all: true }, { headers: bearer(u.access_token) })),
+  "list sessions": (send, u) => send("/auth/sessions", { headers: bearer(u.access_token) }),
+  "end a session": (send, u) => send(`/auth/sessions/${decodeJwt(u.access_token).sid}`, { method: "DELETE", headers: bearer(u.access_token) }),
 };
 
 // [flow, failing port method, what stays changed because an earlier write of the path committed]
@@ -106,13 +112,16 @@ const cases: [string, Fault, string[]][] = [
   // after the 503 registers normally instead of meeting 409.
   ["register", "users.create", ["kv +revoked"]],
   ["register", "sessions.put", []],
+  ["register", "sessionIndex.add", []],
   ["register", "users.findByIdentifier", []],
   ["register", "commonPasswords.isCommon", []],
   ["login (right password)", "attempts.lockState", []],
   ["login (right password)", "users.findByIdentifier", []],
   ["login (right password)", "users.recordLogin", []],
   ["login (right password)", "attempts.recordSuccess", ["user.last_login_at"]],
+  // The index row is written first and deleted again when the session record cannot be.
   ["login (right password)", "sessions.put", ["user.last_login_at", "audit +login_success"]],
+  ["login (right password)", "sessionIndex.add", ["user.last_login_at", "audit +login_success"]],
   ["login (wrong password)", "attempts.recordFailure", []],
   ["refresh", "sessions.get", []],
   ["refresh", "users.findById", []],
@@ -124,7 +133,14 @@ const cases: [string, Fault, string[]][] = [
   ["logout all", "users.bumpTokenVersion", []],
   // token_version is the authoritative part: every session has already ended.
   ["logout all", "sessions.revoke", ["user.token_version", "user.updated_at"]],
-  ["logout all", "audit.record", ["user.token_version", "user.updated_at", "kv +revoked", "kv -session"]],
+  ["logout all", "audit.record", ["user.token_version", "user.updated_at", "index -row", "kv +revoked", "kv -session"]],
+  ["list sessions", "sessionIndex.list", []],
+  ["list sessions", "sessions.get", []],
+  ["end a session", "sessionIndex.find", []],
+  ["end a session", "sessions.get", []],
+  ["end a session", "sessions.revoke", []],
+  // The session has ended (the user's intent); only its audit row is missing.
+  ["end a session", "audit.record", ["index -row", "kv +revoked", "kv -session"]],
 ];
 
 describe("storage faults fail closed", () => {
@@ -151,9 +167,39 @@ describe("storage faults fail closed", () => {
     expect((await flows["logout all"]!(send, u, fresh)).status).toBe(204);
     const after = await snapshot([u.username, fresh], clock.ms);
     expect(changes(before, after, { [u.username]: "user", [fresh]: "new user" }).sort()).toEqual([
-      "audit +login_failure", "audit +logout_all", "kv +revoked", "kv +session", "kv -session",
+      "audit +login_failure", "audit +logout_all", "index +row", "index -row", "kv +revoked", "kv +session", "kv -session",
       "login_throttle", "new user created", "user.token_version", "user.updated_at",
     ]);
+  });
+
+  it("ending a session without a fault changes what the end-a-session cases check", async () => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const u = await healthyUser(clock);
+    const before = await snapshot([u.username], clock.ms);
+    expect((await flows["end a session"]!(appWithFault(null, clock), u, "")).status).toBe(204);
+    expect(changes(before, await snapshot([u.username], clock.ms), { [u.username]: "user" })).toEqual(["audit +session_revoked_by_user", "index -row", "kv +revoked", "kv -session"]);
+  });
+
+  // Deleting an index row is the one write whose failure answers success: the session has ended
+  // (marker set, record gone, or token_version bumped), and the row that stays is filtered out by
+  // that on every read and pruned later. A 503 would have the client retry what already happened.
+  it.each([
+    ["end a session", "sessionIndex.remove", ["audit +session_revoked_by_user", "kv +revoked", "kv -session"]],
+    ["logout", "sessionIndex.remove", ["kv +revoked", "kv -session"]],
+    // The current session's own row goes with its revocation; the other session's row stays.
+    ["logout all", "sessionIndex.removeBelowVersion", ["user.token_version", "user.updated_at", "audit +logout_all", "index -row", "kv +revoked", "kv -session"]],
+  ] as [string, Fault, string[]][])("%s with %s failing: 204, the session is over and no longer listed", async (flowName, fault, expectedChanges) => {
+    const clock = new TestClock(Date.UTC(2026, 10, 25, 12, 0, 0) + Math.floor(Math.random() * 1e9));
+    const u = await healthyUser(clock);
+    const other = (await (await appWithFault(null, clock)("/auth/login", json({ username: u.username, password: STRONG_PASSWORD }))).json()) as { access_token: string };
+    clock.advance(1);
+    const before = await snapshot([u.username], clock.ms);
+    expect((await flows[flowName]!(appWithFault(fault, clock), u, "")).status).toBe(204);
+    expect(changes(before, await snapshot([u.username], clock.ms), { [u.username]: "user" }).sort()).toEqual(expectedChanges.sort());
+    expect((await appWithFault(null, clock)("/auth/me", { headers: bearer(u.access_token) })).status).toBe(401);
+    if (flowName === "logout all") return;
+    const listed = await appWithFault(null, clock)("/auth/sessions", { headers: bearer(other.access_token) });
+    expect(((await listed.json()) as { sessions: { id: string }[] }).sessions.map((s) => s.id)).toEqual([decodeJwt(other.access_token).sid]);
   });
 
   it("lets a registration that failed on D1 be retried as if it never happened", async () => {
