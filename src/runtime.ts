@@ -9,7 +9,8 @@ import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
 import type { AllStores, Stores } from "./storage/ports";
-import { withReadCache } from "./storage/read-cache";
+import { withReadCache, withUserInvalidation } from "./storage/read-cache";
+import { d1AccountStore } from "./storage/d1-accounts";
 import { bindingRateLimits, type RateLimits } from "./throttling/rate-limit";
 import { loadKeyRing, type KeyRing } from "./tokens/signing-keys";
 
@@ -81,7 +82,13 @@ export function preparedFor(env: Env): Promise<Prepared> {
 
 export function defaultStores(env: Env): AllStores {
   const hot = withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
-  return { ...hot, commonPasswords: d1CommonPasswords(env.DB), attempts: d1LoginAttemptStore(env.DB), audit: d1AuditStore(env.DB) };
+  return {
+    ...hot,
+    commonPasswords: d1CommonPasswords(env.DB),
+    attempts: d1LoginAttemptStore(env.DB),
+    audit: d1AuditStore(env.DB),
+    accounts: withUserInvalidation(d1AccountStore(env.DB)),
+  };
 }
 
 export async function buildRuntime(env: Env, options: RuntimeOptions = {}, clientIp: string | null = null): Promise<Runtime> {

@@ -39,5 +39,8 @@ export function memoryLoginAttemptStore(audit = memoryAuditStore()): LoginAttemp
       rows.delete(subject);
       await audit.record(event);
     },
+    async clearSubjects(subjects) {
+      for (const subject of subjects) rows.delete(subject);
+    },
   };
 }
