@@ -8,6 +8,7 @@ import { corsAllowlist } from "./http/cors";
 import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
+import { accountRoutes } from "./routes/account";
 import { authRoutes } from "./routes/auth";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
@@ -27,6 +28,7 @@ export function createApp(options: RuntimeOptions = {}) {
 
   app.route("/", wellKnownRoutes);
   app.route("/auth", authRoutes);
+  app.route("/auth", accountRoutes);
   // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
   for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);
 

@@ -28,6 +28,12 @@ async function formerSubjects(rt: Runtime, normalisedIdentifier: string, current
   return [...new Set(all)].filter((subject) => subject !== current);
 }
 
+/** Every digest a lock on this identifier may be kept under: the current key's, then the former ones'. */
+export async function lockoutSubjects(rt: Runtime, normalisedIdentifier: string): Promise<string[]> {
+  const subject = await identifierSubject(rt, normalisedIdentifier);
+  return [subject, ...(await formerSubjects(rt, normalisedIdentifier, subject))];
+}
+
 /**
  * Throttle, then lockout: both before the password is hashed. `lookup` (the account read) runs
  * alongside the lockout read, so a login waits for one D1 round trip instead of two; it runs only

@@ -1,0 +1,30 @@
+// The messages of the account lifecycle, as the delivery hook receives them (DESIGN.md §7.1; the
+// shape of Supabase Auth's send-email hook): { type, to, username, token, link, expires_at }.
+import type { Runtime } from "../runtime";
+import type { AccountTokenPurpose, UserRecord } from "../storage/ports";
+
+export interface Message {
+  type: AccountTokenPurpose;
+  to: string;
+  username: string;
+  /** The one-time token itself: the receiver may build its own link from it. */
+  token: string;
+  /** APP_URL + the page for this type, the token in the fragment; null without APP_URL (production). */
+  link: string | null;
+  expires_at: string;
+}
+
+/**
+ * The page of the front end (APP_URL) that takes each message's token. The token rides in the
+ * fragment: browsers never send a fragment to any server, so it stays out of the front end's access
+ * logs and out of Referer headers; the page reads it from location.hash and POSTs it here.
+ */
+export const LINK_PATH: Record<AccountTokenPurpose, string> = {
+  password_reset: "/reset-password",
+  email_verification: "/verify-email",
+};
+
+export function buildMessage(rt: Runtime, type: AccountTokenPurpose, user: UserRecord, to: string, token: string, expiresAt: number): Message {
+  const link = rt.config.appUrl === null ? null : `${rt.config.appUrl}${LINK_PATH[type]}#token=${token}`;
+  return { type, to, username: user.username, token, link, expires_at: new Date(expiresAt).toISOString() };
+}
