@@ -23,7 +23,10 @@ export interface Runtime {
   stores: AllStores;
   /** The Rate Limiting bindings behind a port, so tests can inject their own. */
   limits: RateLimits;
-  /** CF-Connecting-IP; null only outside Cloudflare's edge (in-process tests). */
+  /**
+   * CF-Connecting-IP as received (audit rows keep it whole); null without one (a Service Binding
+   * call, an in-process test). The limiters key it with throttling/client-key.ts: null → "unknown".
+   */
   clientIp: string | null;
   /** Epoch milliseconds. Injected so lifetimes can be tested without waiting. */
   now: () => number;

@@ -23,11 +23,11 @@ export async function authenticate(rt: Runtime, identifier: string, password: st
     throw new AuthError("invalid_request", "The request has invalid fields.", { fields: { password: "This password is too long." } });
   }
   const key = identifier.includes("@") ? normaliseEmail(identifier) : normaliseUsername(identifier);
-  const { subject, found: user } = await guardLoginAttempt(rt, key, () => rt.stores.users.findByIdentifier(key));
+  const { attempt, found: user } = await guardLoginAttempt(rt, key, () => rt.stores.users.findByIdentifier(key));
   const matches = await verifyAtCurrentCost(password, user?.passwordHash ?? null, rt.config.password);
   if (!user || !matches || !user.isActive) {
     const reason = !user ? "unknown identifier" : !matches ? "wrong password" : "inactive account";
-    await recordLoginFailure(rt, subject, user, reason);
+    await recordLoginFailure(rt, attempt, user, reason);
     throw new AuthError("invalid_credentials", INVALID_CREDENTIALS, { reason });
   }
   // REQUIRE_VERIFIED_EMAIL: said only to whoever just proved the password, so it tells nobody
@@ -40,7 +40,7 @@ export async function authenticate(rt: Runtime, identifier: string, password: st
   // the only moment the plain password is known.
   const upgraded = needsRehash(user.passwordHash, rt.config.password) ? await hashPassword(password, rt.config.password) : undefined;
   await rt.stores.users.recordLogin(user.id, at, upgraded);
-  await recordLoginSuccess(rt, subject, user);
+  await recordLoginSuccess(rt, attempt, user);
   return { ...user, lastLoginAt: at, passwordHash: upgraded ?? user.passwordHash };
 }
 

@@ -1,6 +1,7 @@
 // Retention: the Cron Trigger (wrangler.toml [triggers]) deletes audit_events older than
-// AUDIT_RETENTION_DAYS and login_throttle rows whose streak is over, so neither table grows without
-// bound under a spray of made-up identifiers. Bounded work per run; a backlog finishes over later runs.
+// AUDIT_RETENTION_DAYS, login_throttle rows whose streak has decayed to nothing (the rule the
+// per-failure purge uses: lockout-policy.ts streakOver) and expired known login sources, so no
+// table grows without bound under a spray of made-up identifiers. Bounded work per run; a backlog finishes over later runs.
 import { logEvent } from "../log";
 import { preparedFor } from "../runtime";
 import { d1Retention } from "../storage/d1-retention";
@@ -33,6 +34,12 @@ export async function runRetention(env: Env, now: number): Promise<void> {
   const store = d1Retention(env.DB);
   const cutoff = new Date(now - config.auditRetentionDays * DAY_MS).toISOString();
   const audit = await inRounds((limit) => store.purgeAudit(cutoff, limit));
-  const throttle = await inRounds((limit) => store.purgeFinishedStreaks(now, LOCKOUT.windowMs, limit));
-  logEvent("info", "retention", { audit_events: audit.deleted, login_throttle: throttle.deleted, complete: audit.complete && throttle.complete });
+  const throttle = await inRounds((limit) => store.purgeFinishedStreaks(now, LOCKOUT.maxFailures * LOCKOUT.decayMs, limit));
+  const sources = await inRounds((limit) => store.purgeExpiredSources(now, limit));
+  logEvent("info", "retention", {
+    audit_events: audit.deleted,
+    login_throttle: throttle.deleted,
+    login_sources: sources.deleted,
+    complete: audit.complete && throttle.complete && sources.complete,
+  });
 }

@@ -4,7 +4,7 @@ import { assertUsable, longestAccessTtl } from "../config";
 import { AuthError } from "../errors";
 import { audit } from "../audit/audit";
 import { logEvent } from "../log";
-import { throttle } from "../throttling/rate-limit";
+import { throttle, throttleSession } from "../throttling/rate-limit";
 import type { Runtime } from "../runtime";
 import type { SessionRecord, UserRecord } from "../storage/ports";
 import {
@@ -149,9 +149,11 @@ export async function revokeByRefreshToken(rt: Runtime, presented: string): Prom
 }
 
 export async function refreshSession(rt: Runtime, presented: string): Promise<SessionResult> {
-  // Here, not in findSession: that one also authenticates every cookie-session request.
+  // Here, not in findSession: that one also authenticates every cookie-session request. Per IP
+  // only a flood ceiling (many sessions share an address); per session once the MAC is verified.
   await throttle(rt, "refresh");
   const { token, session } = await findSession(rt, presented);
+  await throttleSession(rt, token.sid);
   const now = rt.now();
   // A browser session's id is not a refresh token: redeeming it would fork the cookie session.
   if (session.kind === "cookie") throw invalidGrant("cookie session presented as a refresh token");

@@ -14,8 +14,8 @@ export function d1Retention(db: D1Database) {
       );
     },
 
-    /** login_throttle rows whose streak is over: no lock in force and no failure inside the window. */
-    purgeFinishedStreaks(now: number, windowMs: number, limit: number): Promise<number> {
+    /** login_throttle rows whose streak is over: no lock in force and no failure for `quietMs` (fully decayed). */
+    purgeFinishedStreaks(now: number, quietMs: number, limit: number): Promise<number> {
       return guardStorage("retention.purgeFinishedStreaks", async () =>
         changes(
           await db
@@ -23,9 +23,16 @@ export function d1Retention(db: D1Database) {
               `DELETE FROM login_throttle WHERE rowid IN (SELECT rowid FROM login_throttle
                  WHERE updated_at <= ?1 - ?2 AND (locked_until IS NULL OR locked_until <= ?1) LIMIT ?3)`,
             )
-            .bind(now, windowMs, limit)
+            .bind(now, quietMs, limit)
             .run(),
         ),
+      );
+    },
+
+    /** login_sources rows past their 30 days (the rule lockout.ts sets at each success). */
+    purgeExpiredSources(now: number, limit: number): Promise<number> {
+      return guardStorage("retention.purgeExpiredSources", async () =>
+        changes(await db.prepare("DELETE FROM login_sources WHERE rowid IN (SELECT rowid FROM login_sources WHERE expires_at <= ? LIMIT ?)").bind(now, limit).run()),
       );
     },
   };

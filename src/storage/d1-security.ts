@@ -20,43 +20,54 @@ export function d1AuditStore(db: D1Database): AuditStore {
 
 export function d1LoginAttemptStore(db: D1Database): LoginAttemptStore {
   return {
-    lockedUntil(subjects, now) {
-      return guardStorage("attempts.lockedUntil", async () => {
+    lockState(subjects, source, now) {
+      return guardStorage("attempts.lockState", async () => {
+        // One round trip: which counter applies (a known source's own, else the identifier's) and
+        // its lock; the identifier's lock is the latest among its digests under every accepted key.
+        const former = subjects.slice(1).map((_, i) => `?${i + 4}`);
+        const held = former.length ? `subject = chosen.counter OR (chosen.counter = ?1 AND subject IN (${former.join(", ")}))` : "subject = chosen.counter";
         const row = await db
-          .prepare(`SELECT max(locked_until) AS locked_until FROM login_throttle WHERE subject IN (${subjects.map(() => "?").join(", ")})`)
-          .bind(...subjects)
-          .first<{ locked_until: number | null }>();
-        return row?.locked_until != null && row.locked_until > now ? row.locked_until : null;
+          .prepare(
+            `WITH chosen AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM login_sources WHERE source = ?2 AND expires_at > ?3)
+               THEN ?2 ELSE ?1 END AS counter)
+             SELECT chosen.counter AS counter, (SELECT max(locked_until) FROM login_throttle WHERE ${held}) AS locked_until
+             FROM chosen`,
+          )
+          .bind(subjects[0], source, now, ...subjects.slice(1))
+          .first<{ counter: string; locked_until: number | null }>();
+        const until = row?.locked_until ?? null;
+        return { counter: row?.counter ?? subjects[0]!, lockedUntil: until !== null && until > now ? until : null };
       });
     },
 
-    recordFailure(subject, now, policy, events) {
-      const { threshold, baseLockMs, maxLockMs, windowMs } = policy;
+    recordFailure(counter, now, policy, events) {
+      const { threshold, baseLockMs, maxLockMs, maxFailures, decayMs } = policy;
       return guardStorage("attempts.recordFailure", async () => {
         const results = await db.batch<{ failures: number; locked_until: number | null }>([
+          // Streaks that have decayed to nothing and are not locked (lockout-policy.ts streakOver).
           db
             .prepare(
               `DELETE FROM login_throttle WHERE rowid IN (SELECT rowid FROM login_throttle
                  WHERE updated_at <= ?1 - ?2 AND (locked_until IS NULL OR locked_until <= ?1) LIMIT 20)`,
             )
-            .bind(now, windowMs),
-          // Failures older than the window are forgotten: the count restarts at 1.
+            .bind(now, maxFailures * decayMs),
+          // One more failure on the count decayed by the quiet time, capped (lockout-policy.ts failuresAfter).
           db
             .prepare(
               `INSERT INTO login_throttle (subject, failures, locked_until, updated_at) VALUES (?1, 1, NULL, ?2)
                ON CONFLICT(subject) DO UPDATE SET
-                 failures = CASE WHEN login_throttle.updated_at <= ?2 - ?3 THEN 1 ELSE login_throttle.failures + 1 END,
+                 failures = min(?4, max(0, login_throttle.failures - max(0, CAST((?2 - login_throttle.updated_at) / ?3 AS INTEGER))) + 1),
                  updated_at = ?2`,
             )
-            .bind(subject, now, windowMs),
-          // Backoff doubles with every failure past the threshold, up to the cap (see lockout.ts).
+            .bind(counter, now, decayMs, maxFailures),
+          // Backoff doubles with every failure past the threshold, up to the cap (see lockout-policy.ts).
           db
             .prepare(
               `UPDATE login_throttle SET locked_until = CASE WHEN failures >= ?2
                  THEN ?3 + min(?5, ?4 * (1 << min(failures - ?2, 20))) ELSE NULL END
                WHERE subject = ?1 RETURNING failures, locked_until`,
             )
-            .bind(subject, threshold, now, baseLockMs, maxLockMs),
+            .bind(counter, threshold, now, baseLockMs, maxLockMs),
           insertAudit(db, events.failure),
           db
             .prepare(
@@ -64,16 +75,26 @@ export function d1LoginAttemptStore(db: D1Database): LoginAttemptStore {
                SELECT ?, ?, ?, ?, ?, json_object('failures', failures, 'locked_until', locked_until)
                FROM login_throttle WHERE subject = ? AND failures >= ?`,
             )
-            .bind(events.lockout.at, events.lockout.event, events.lockout.userId, events.lockout.subject, events.lockout.ip, subject, threshold),
+            .bind(events.lockout.at, events.lockout.event, events.lockout.userId, events.lockout.subject, events.lockout.ip, counter, threshold),
         ]);
         const row = results[2]?.results[0];
         return { failures: row?.failures ?? 1, lockedUntil: row?.locked_until ?? null };
       });
     },
 
-    recordSuccess(subject, event) {
+    recordSuccess(counter, event, known) {
       return guardStorage("attempts.recordSuccess", async () => {
-        await db.batch([db.prepare("DELETE FROM login_throttle WHERE subject = ?").bind(subject), insertAudit(db, event)]);
+        const knownSource = known
+          ? [
+              db
+                .prepare("DELETE FROM login_sources WHERE rowid IN (SELECT rowid FROM login_sources WHERE expires_at <= ? LIMIT 20)")
+                .bind(known.now),
+              db
+                .prepare("INSERT INTO login_sources (source, expires_at) VALUES (?1, ?2) ON CONFLICT(source) DO UPDATE SET expires_at = ?2")
+                .bind(known.source, known.expiresAt),
+            ]
+          : [];
+        await db.batch([db.prepare("DELETE FROM login_throttle WHERE subject = ?").bind(counter), ...knownSource, insertAudit(db, event)]);
       });
     },
 

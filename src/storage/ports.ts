@@ -102,17 +102,38 @@ export interface LockoutPolicy {
   threshold: number;
   baseLockMs: number;
   maxLockMs: number;
-  windowMs: number;
+  /** The count stops growing here (where the lock reaches maxLockMs). */
+  maxFailures: number;
+  /** Each quiet period this long since the last failure forgives one failure. */
+  decayMs: number;
+  /** How long a source stays known after its last successful login. */
+  knownSourceMs: number;
 }
 
-/** Exact per-identifier failure counters (D1). `subject` is the identifier's keyed digest. */
+/** Which failure counter a login attempt is held to, and that counter's lock. */
+export interface LockState {
+  /** The known source's own counter when `source` is known, else the identifier's (`subject`). */
+  counter: string;
+  lockedUntil: number | null;
+}
+
+/**
+ * Exact per-identifier failure counters (D1). `subject` is the identifier's keyed digest;
+ * `source` a keyed digest of (identifier, client address) that has logged in successfully.
+ */
 export interface LoginAttemptStore {
-  /** The latest lock in force among `subjects` (one identifier's digests under each accepted key). */
-  lockedUntil(subjects: readonly string[], now: number): Promise<number | null>;
-  /** Counts a failure and records its audit events, atomically; returns the new state. */
-  recordFailure(subject: string, now: number, policy: LockoutPolicy, events: { failure: AuditEvent; lockout: AuditEvent }): Promise<{ failures: number; lockedUntil: number | null }>;
-  /** Forgets the failures of a subject and records the success event, atomically. */
-  recordSuccess(subject: string, event: AuditEvent): Promise<void>;
+  /**
+   * `subjects`: one identifier's digests under each accepted key, the current one first (a lock
+   * made before a secret rotation still holds); a known source is held to its own counter.
+   */
+  lockState(subjects: readonly string[], source: string | null, now: number): Promise<LockState>;
+  /** Counts a failure on `counter` and records its audit events, atomically; returns the new state. */
+  recordFailure(counter: string, now: number, policy: LockoutPolicy, events: { failure: AuditEvent; lockout: AuditEvent }): Promise<{ failures: number; lockedUntil: number | null }>;
+  /**
+   * Forgets the failures of `counter`, records the success event and (when given) marks the source
+   * known until `source.expiresAt`, atomically.
+   */
+  recordSuccess(counter: string, event: AuditEvent, source?: { source: string; expiresAt: number; now: number }): Promise<void>;
   /** Forgets every failure and lock of these subjects (a password reset clears the lockout). */
   clearSubjects(subjects: readonly string[]): Promise<void>;
 }

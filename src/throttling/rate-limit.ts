@@ -1,8 +1,12 @@
-// Throttling with the Workers Rate Limiting binding (per location, approximate; DESIGN.md §2),
+// Throttling with the Workers Rate Limiting bindings (per location, approximate; DESIGN.md §2),
 // checked by the core capabilities before any password hashing, so every API shape inherits it.
-// Two limiters: per client IP (CF-Connecting-IP) and per login identifier (its keyed digest).
+// Per client (CF-Connecting-IP, keyed by clientKey: IPv6 by /64), per login identifier (its keyed
+// digest) and, for refresh, per session: many sessions behind one address (a carrier-grade NAT, a
+// gateway refreshing for its users) are not one client, so refresh has only a flood ceiling per IP.
 import { AuthError, unavailable } from "../errors";
+import { logEvent } from "../log";
 import type { Runtime } from "../runtime";
+import { clientKey, UNKNOWN_CLIENT } from "./client-key";
 
 /** One limiter: true when the request may go on. The binding's own counters decide. */
 export interface RateLimiter {
@@ -10,13 +14,19 @@ export interface RateLimiter {
 }
 
 export interface RateLimits {
+  /** IP_LIMITER: login, register and password routes, per client. */
   perClient: RateLimiter;
+  /** LOGIN_LIMITER: login, per normalised identifier, across clients. */
   perIdentifier: RateLimiter;
+  /** REFRESH_IP_LIMITER: a generous flood ceiling on refresh per client, checked before the MAC. */
+  refreshPerClient: RateLimiter;
+  /** REFRESH_SESSION_LIMITER: refresh per session id, checked after the MAC proved the token ours. */
+  refreshPerSession: RateLimiter;
 }
 
 export type ThrottledAction = "login" | "register" | "refresh" | "password";
 
-/** The period of both [[ratelimits]] bindings in wrangler.toml (the binding allows 10 or 60 s). */
+/** The period of every [[ratelimits]] binding in wrangler.toml (the binding allows 10 or 60 s). */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
 function bindingLimiter(binding: RateLimit): RateLimiter {
@@ -24,7 +34,12 @@ function bindingLimiter(binding: RateLimit): RateLimiter {
 }
 
 export function bindingRateLimits(env: Env): RateLimits {
-  return { perClient: bindingLimiter(env.IP_LIMITER), perIdentifier: bindingLimiter(env.LOGIN_LIMITER) };
+  return {
+    perClient: bindingLimiter(env.IP_LIMITER),
+    perIdentifier: bindingLimiter(env.LOGIN_LIMITER),
+    refreshPerClient: bindingLimiter(env.REFRESH_IP_LIMITER),
+    refreshPerSession: bindingLimiter(env.REFRESH_SESSION_LIMITER),
+  };
 }
 
 export const rateLimited = (reason: string, retryAfterSeconds = RATE_LIMIT_PERIOD_SECONDS) =>
@@ -40,15 +55,25 @@ async function allowed(limiter: RateLimiter, key: string): Promise<boolean> {
 }
 
 /**
- * Refuses with 429 when the client IP, or the identifier (a keyed digest, when given), is over its
- * limit. Without CF-Connecting-IP (only in-process tests; Cloudflare always sets it) the
- * per-client limit has no key and is skipped; the identifier limit and lockout still apply.
+ * Refuses with 429 when the client, or the identifier (a keyed digest, when given), is over its
+ * limit. A request without a usable CF-Connecting-IP (Cloudflare's edge always sets it; a Service
+ * Binding call or an in-process test has none) is limited in the shared "unknown" bucket, and
+ * says so in the log: never skipped.
  */
 export async function throttle(rt: Runtime, action: ThrottledAction, subject?: string): Promise<void> {
-  if (rt.clientIp && !(await allowed(rt.limits.perClient, `${action}:${rt.clientIp}`))) {
-    throw rateLimited(`${action} rate limit for client ${rt.clientIp}`);
-  }
+  const client = clientKey(rt.clientIp);
+  if (client === UNKNOWN_CLIENT) logEvent("info", "client_ip_unknown", { action });
+  const limiter = action === "refresh" ? rt.limits.refreshPerClient : rt.limits.perClient;
+  if (!(await allowed(limiter, `${action}:${client}`))) throw rateLimited(`${action} rate limit for client ${client}`);
   if (subject && !(await allowed(rt.limits.perIdentifier, `${action}:${subject}`))) {
     throw rateLimited(`${action} rate limit for subject ${subject}`);
   }
+}
+
+/** LOGIN_LIMITER: true while `login:<key>` (an identifier or a known source digest) is under its limit. */
+export const identifierAllows = (rt: Runtime, key: string) => allowed(rt.limits.perIdentifier, `login:${key}`);
+
+/** Refresh per session: `sid` comes from a token whose MAC was verified, so junk cannot spend it. */
+export async function throttleSession(rt: Runtime, sid: string): Promise<void> {
+  if (!(await allowed(rt.limits.refreshPerSession, `refresh:${sid}`))) throw rateLimited(`refresh rate limit for session ${sid}`);
 }

@@ -44,17 +44,26 @@ describe("scheduled retention", () => {
     expect(await auditTags()).toEqual(["a_new", "b_6d"]);
   });
 
-  it("deletes login_throttle rows whose streak is over, and keeps locks in force and streaks inside the 24 h window", async () => {
+  it("deletes login_throttle rows whose streak has decayed (2.5 h quiet), and keeps locks in force and younger streaks", async () => {
     const rows: [string, number | null, number][] = [
-      ["a_recent", null, NOW - 3_600_000],
+      ["a_recent", null, NOW - 2.5 * 3_600_000 + 1000],
       ["b_recent_locked", NOW + 60_000, NOW - 60_000],
-      ["c_old_unlocked", null, NOW - DAY - 1000],
+      ["c_old_unlocked", null, NOW - 2.5 * 3_600_000],
       ["d_old_lock_over", NOW - 1000, NOW - 2 * DAY],
       ["e_old_but_locked", NOW + 60_000, NOW - 2 * DAY],
     ];
     await env.DB.batch(rows.map(([subject, lockedUntil, updatedAt]) => env.DB.prepare("INSERT INTO login_throttle (subject, failures, locked_until, updated_at) VALUES (?, 5, ?, ?)").bind(subject, lockedUntil, updatedAt)));
     await runCron();
     expect(await throttleTags()).toEqual(["a_recent", "b_recent_locked", "e_old_but_locked"]);
+  });
+
+  it("deletes known login sources past their expiry, and keeps the live ones", async () => {
+    await env.DB.prepare("DELETE FROM login_sources").run();
+    const rows: [string, number][] = [["a_live", NOW + 1000], ["b_expired", NOW], ["c_long_gone", NOW - 40 * DAY]];
+    await env.DB.batch(rows.map(([source, expiresAt]) => env.DB.prepare("INSERT INTO login_sources (source, expires_at) VALUES (?, ?)").bind(source, expiresAt)));
+    await runCron();
+    const left = (await env.DB.prepare("SELECT source FROM login_sources ORDER BY source").all<{ source: string }>()).results.map((r) => r.source);
+    expect(left).toEqual(["a_live"]);
   });
 
   it("works through a backlog in bounded batches (10 x 1,000 rows a run) and finishes it in later runs", async () => {
@@ -66,7 +75,7 @@ describe("scheduled retention", () => {
     const logged = vi.spyOn(console, "log");
     await runCron();
     const line = logged.mock.calls.map((c) => String(c[0])).find((l) => l.includes('"event":"retention"'));
-    expect(JSON.parse(line!)).toEqual({ level: "info", event: "retention", audit_events: 10_000, login_throttle: 0, complete: false });
+    expect(JSON.parse(line!)).toEqual({ level: "info", event: "retention", audit_events: 10_000, login_throttle: 0, login_sources: 0, complete: false });
     expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_events").first<{ n: number }>())!.n).toBe(501);
     await runCron();
     expect(await auditTags()).toEqual(["keep"]);

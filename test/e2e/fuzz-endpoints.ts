@@ -88,10 +88,10 @@ const SEED002: Dialect = { isDocumentedError: seed002, errorBody: (_s, _c, detai
 const SEED003: Dialect = { isDocumentedError: seed003, errorBody: (code, error, message) => ({ error, message, code }) };
 
 export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
-  { method: "POST", path: "/auth/register", fields: ["username", "email", "password"], accepts: ["json"], ...NATIVE },
-  { method: "POST", path: "/auth/login", fields: ["identifier", "username", "email", "password"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/register", fields: ["username", "email", "password", "mode"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/login", fields: ["identifier", "username", "email", "password", "mode"], accepts: ["json"], ...NATIVE },
   { method: "POST", path: "/auth/refresh", fields: ["refresh_token"], accepts: ["json"], ...NATIVE },
-  { method: "POST", path: "/auth/logout", fields: ["all"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/logout", fields: ["all", "refresh_token"], accepts: ["json"], ...NATIVE },
   { method: "GET", path: "/auth/me", fields: [], accepts: null, ...NATIVE },
   { method: "POST", path: "/accounts/login/", fields: ["username", "password", "csrfmiddlewaretoken"], accepts: ["json", "form"], ...SEED000 },
   { method: "POST", path: "/accounts/logout/", fields: ["csrfmiddlewaretoken"], accepts: null, ...SEED000 },

@@ -124,7 +124,7 @@ const cases: [string, Fault, string[]][] = [
   ["register", "sessions.put", []],
   ["register", "users.findByIdentifier", []],
   ["register", "commonPasswords.isCommon", []],
-  ["login (right password)", "attempts.lockedUntil", []],
+  ["login (right password)", "attempts.lockState", []],
   ["login (right password)", "users.findByIdentifier", []],
   ["login (right password)", "users.recordLogin", []],
   ["login (right password)", "attempts.recordSuccess", ["user.last_login_at"]],
@@ -262,7 +262,7 @@ const PASSWORD_SET = ["user.password_hash", "user.token_version", "user.updated_
 const LOGGED_IN = ["user.last_login_at", "audit +login_success"];
 
 const lifecycleCases: [string, Fault, ProfileFlow, string[]][] = [
-  ["password change", "attempts.lockedUntil", change, []],
+  ["password change", "attempts.lockState", change, []],
   ["password change", "accounts.changePassword", change, LOGGED_IN],
   // The batch committed: new password, every session ended, audited; the fresh session failed.
   ["password change", "sessions.revoke", change, [...PASSWORD_SET, "user.last_login_at", "audit +login_success", "audit +password_changed"]],

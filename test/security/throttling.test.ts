@@ -3,57 +3,144 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
-import { memoryAuditStore, memoryLoginAttemptStore } from "../../src/storage/memory-security";
-import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
-import type { RateLimits } from "../../src/throttling/rate-limit";
-import { json, registerUser, STRONG_PASSWORD, TestClock, testEnv, uniqueName } from "../helpers";
-
-/** A limiter that allows `limit` calls per key and records every key it saw. */
-function countingLimiter(limit: number) {
-  const counts = new Map<string, number>();
-  return { counts, allow: async (key: string) => (counts.set(key, (counts.get(key) ?? 0) + 1).get(key)! <= limit) };
-}
-
-function throttledApp(limits: Partial<RateLimits> = {}) {
-  const clock = new TestClock();
-  const audit = memoryAuditStore();
-  const attempts = memoryLoginAttemptStore(audit);
-  const stores = { users: memoryUserStore(), sessions: memorySessionStore(clock.now), attempts, audit };
-  const all: RateLimits = { perClient: countingLimiter(1000), perIdentifier: countingLimiter(1000), ...limits };
-  const app = createApp({ stores: () => stores, clock: clock.now, rateLimits: () => all });
-  const send = (path: string, init: RequestInit = {}, ip = "203.0.113.7") =>
-    app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": ip } }, testEnv);
-  return { send, clock, audit, attempts, users: stores.users };
-}
-
-const login = (username: string, password: string) => json({ username, password });
-const RATE_LIMITED = { error: "rate_limited", error_description: "Too many requests. Try again later." };
-
-async function expectRateLimited(response: Response, retryAfter: string) {
-  expect(response.status).toBe(429);
-  expect(response.headers.get("Retry-After")).toBe(retryAfter);
-  expect(response.headers.get("Set-Cookie")).toBeNull();
-  expect(await response.json()).toEqual(RATE_LIMITED);
-}
+import { envWith, json, registerUser, STRONG_PASSWORD, TestClock, testEnv, uniqueName } from "../helpers";
+import {
+  BINDING_LIMITS, countingLimiter, expectRateLimited, expectRefreshed, login, productionLimits, TEST_IP, throttledApp,
+} from "./throttle-support";
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("rate limiting per client IP", () => {
+  const INVALID_GRANT = { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." };
+  const INVALID_CREDENTIALS = { error: "invalid_credentials", error_description: "The username/email or password is incorrect." };
   it.each([
-    ["login", "/auth/login", () => login("someone", "whatever password")],
-    ["register", "/auth/register", () => json({ username: uniqueName(), password: STRONG_PASSWORD })],
-    ["refresh", "/auth/refresh", () => json({ refresh_token: "a.0.b.c" })],
-  ])("answers 429 rate_limited with Retry-After on %s once the IP is over its limit, before hashing", async (action, path, body) => {
+    ["login", "/auth/login", () => login("someone", "whatever password"), "perClient", 401, INVALID_CREDENTIALS],
+    ["register", "/auth/register", () => json({ username: uniqueName(), password: STRONG_PASSWORD, mode: "cookie" }), "perClient", 201, undefined],
+    ["refresh", "/auth/refresh", () => json({ refresh_token: "a.0.b.c" }), "refreshPerClient", 401, INVALID_GRANT],
+  ] as const)("answers 429 rate_limited with Retry-After on %s once the IP is over its limit, before hashing", async (action, path, body, limiter, otherStatus, otherBody) => {
     const perClient = countingLimiter(2);
-    const { send } = throttledApp({ perClient });
+    const { send } = throttledApp({ [limiter]: perClient });
     await send(path, body());
     await send(path, body());
     const deriveBits = vi.spyOn(crypto.subtle, "deriveBits");
     await expectRateLimited(await send(path, body()), "60");
     expect(deriveBits).not.toHaveBeenCalled();
-    expect(perClient.counts.get(`${action}:203.0.113.7`)).toBe(3);
-    // Another client is not affected.
-    expect((await send(path, body(), "198.51.100.9")).status).not.toBe(429);
+    expect(perClient.counts.get(`${action}:${TEST_IP}`)).toBe(3);
+    // Another client is not affected: it gets the answer its request deserves.
+    const other = await send(path, body(), "198.51.100.9");
+    expect(other.status).toBe(otherStatus);
+    if (otherBody) expect(await other.json()).toEqual(otherBody);
+    else {
+      // Cookie mode: the success sets the cookies that the refusal above did not.
+      expect(await other.json()).toMatchObject({ user: { id: expect.any(String) }, token_type: "Bearer" });
+      expect(other.headers.get("Set-Cookie")).toContain("edge_access=");
+    }
+  });
+
+  it("keys an IPv6 client by its /64, so one host cannot rotate through its own addresses", async () => {
+    const perClient = countingLimiter(2);
+    const { send } = throttledApp({ perClient });
+    await send("/auth/login", login("someone", "whatever password"), "2001:db8:1:2::1");
+    await send("/auth/login", login("someone", "whatever password"), "2001:db8:1:2:aaaa::2");
+    await expectRateLimited(await send("/auth/login", login("someone", "whatever password"), "2001:0db8:0001:0002:ffff:ffff:ffff:ffff"), "60");
+    expect([...perClient.counts]).toEqual([["login:2001:db8:1:2::/64", 3]]);
+    expect((await send("/auth/login", login("someone", "whatever password"), "2001:db8:1:3::1")).status).toBe(401);
+  });
+});
+
+describe("requests without CF-Connecting-IP (a Service Binding call, an in-process test)", () => {
+  it("share one explicit per-IP bucket, 'unknown', and say so in the log", async () => {
+    const perClient = countingLimiter(2);
+    const { send } = throttledApp({ perClient });
+    const log = vi.spyOn(console, "log");
+    expect((await send("/auth/login", login("someone", "whatever password"), null)).status).toBe(401);
+    expect((await send("/auth/login", login("someone", "whatever password"), null)).status).toBe(401);
+    await expectRateLimited(await send("/auth/login", login("someone", "whatever password"), null), "60");
+    expect([...perClient.counts]).toEqual([["login:unknown", 3]]);
+    const lines = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+    expect(lines.filter((line) => line.event === "client_ip_unknown")).toEqual(Array(3).fill({ level: "info", event: "client_ip_unknown", action: "login" }));
+    // A client with an address has its own bucket.
+    expect((await send("/auth/login", login("someone", "whatever password"), "192.0.2.44")).status).toBe(401);
+  });
+});
+
+describe("refresh throttles that fit gateways and shared addresses", () => {
+  async function sessions(send: ReturnType<typeof throttledApp>["send"], count: number) {
+    const tokens: string[] = [];
+    // Registered from their own addresses; only the refreshes below share one.
+    for (let i = 0; i < count; i++) tokens.push((await registerUser((p, init) => send(p, init, `192.0.2.${i + 1}`))).refresh_token);
+    return tokens;
+  }
+
+  it("lets one address refresh 50 sessions at 200 a minute for 3 minutes without a single 429", async () => {
+    const clock = new TestClock();
+    const { send } = throttledApp(productionLimits(clock), { clock, env: envWith({ PASSWORD_ITERATIONS: "1000" }) });
+    const tokens = await sessions(send, 50);
+    for (let i = 0; i < 600; i++) {
+      const which = i % tokens.length;
+      const { refresh_token } = await expectRefreshed(await send("/auth/refresh", json({ refresh_token: tokens[which] }), "198.51.100.20"));
+      tokens[which] = refresh_token;
+      clock.advance(0.3); // 200 per minute
+    }
+  });
+
+  it("does not let a neighbour's junk spend the refresh budget of the address", async () => {
+    const clock = new TestClock();
+    const { send } = throttledApp(productionLimits(clock), { clock });
+    const [token] = await sessions(send, 1);
+    for (let i = 0; i < 100; i++) {
+      const junk = await send("/auth/refresh", json({ refresh_token: `forged${i}.0.secret.mac` }), "198.51.100.20");
+      expect([junk.status, await junk.json()]).toEqual([401, { error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." }]);
+    }
+    await expectRefreshed(await send("/auth/refresh", json({ refresh_token: token }), "198.51.100.20"));
+  });
+
+  it("binds the limits the README states", () => {
+    expect(BINDING_LIMITS).toEqual({ LOGIN_LIMITER: 10, IP_LIMITER: 60, REFRESH_IP_LIMITER: 1000, REFRESH_SESSION_LIMITER: 60 });
+  });
+
+  it("throttles one session hammering refresh, keyed by its session id, and leaves the others alone", async () => {
+    const clock = new TestClock();
+    const limits = { ...productionLimits(clock), refreshPerSession: countingLimiter(BINDING_LIMITS.REFRESH_SESSION_LIMITER!) };
+    const { send } = throttledApp(limits, { clock });
+    let [token, other] = await sessions(send, 2);
+    for (let i = 0; i < 60; i++) token = (await expectRefreshed(await send("/auth/refresh", json({ refresh_token: token }), "198.51.100.20"))).refresh_token;
+    await expectRateLimited(await send("/auth/refresh", json({ refresh_token: token }), "198.51.100.20"), "60");
+    await expectRateLimited(await send("/auth/refresh", json({ refresh_token: token }), "192.0.2.200"), "60"); // from any address
+    await expectRefreshed(await send("/auth/refresh", json({ refresh_token: other }), "198.51.100.20"));
+    const sid = token!.split(".")[0];
+    expect(limits.refreshPerSession.counts.get(`refresh:${sid}`)).toBe(62);
+  });
+
+  it("lets 50 concurrent redemptions of one token through (all 200, one successor, which then works)", async () => {
+    const clock = new TestClock();
+    const { send } = throttledApp(productionLimits(clock), { clock });
+    const [token] = await sessions(send, 1);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => send("/auth/refresh", json({ refresh_token: token }), "198.51.100.20")));
+    const successors = new Set((await Promise.all(answers.map(expectRefreshed))).map((b) => b.refresh_token));
+    expect(successors.size).toBe(1);
+    await expectRefreshed(await send("/auth/refresh", json({ refresh_token: [...successors][0] }), "198.51.100.20"));
+  });
+
+  it.each([
+    ["SimpleJWT", "/api/token/", (u: string) => json({ username: u, password: STRONG_PASSWORD }), "/api/token/refresh/", (t: string) => json({ refresh: t }), (b: Record<string, string>) => b.refresh!, { detail: "Too many requests. Try again later." }],
+    ["v1 API", "/api/v1/auth/login", (u: string) => json({ username: u, password: STRONG_PASSWORD }), "/api/v1/auth/refresh", (t: string) => json({ refresh_token: t }), (b: Record<string, string>) => b.refresh_token!, { error: "rate_limited", message: "Too many requests. Try again later.", code: 429 }],
+  ] as const)("throttles a %s session hammering its refresh endpoint the same way", async (_name, loginPath, loginBody, refreshPath, refreshBody, tokenOf, throttledBody) => {
+    const limits = { refreshPerSession: countingLimiter(3) };
+    const { send } = throttledApp(limits);
+    const { username } = await registerUser((p, init) => send(p, init, "192.0.2.9"));
+    const started = await send(loginPath, loginBody(username));
+    expect(started.status).toBe(200);
+    let token = tokenOf((await started.json()) as Record<string, string>);
+    for (let i = 0; i < 3; i++) {
+      const refreshed = await send(refreshPath, refreshBody(token));
+      expect(refreshed.status).toBe(200);
+      token = tokenOf((await refreshed.json()) as Record<string, string>);
+    }
+    const refused = await send(refreshPath, refreshBody(token));
+    expect([refused.status, refused.headers.get("Retry-After")]).toEqual([429, "60"]);
+    expect(await refused.json()).toEqual(throttledBody);
+    expect([...limits.refreshPerSession.counts.keys()]).toEqual([`refresh:${token.split(".")[0]}`]);
   });
 });
 
@@ -61,7 +148,7 @@ describe("the reads before a credential check", () => {
   it("reads the account and the lockout state only after the limiter let the login through", async () => {
     const { send, users, attempts } = throttledApp({ perClient: countingLimiter(1) });
     const findByIdentifier = vi.spyOn(users, "findByIdentifier");
-    const lockedUntil = vi.spyOn(attempts, "lockedUntil");
+    const lockedUntil = vi.spyOn(attempts, "lockState");
     expect((await send("/auth/login", login("someone", "whatever password"))).status).toBe(401);
     expect([findByIdentifier.mock.calls, lockedUntil.mock.calls.length]).toEqual([[["someone"]], 1]);
     await expectRateLimited(await send("/auth/login", login("someone", "whatever password")), "60");
@@ -72,10 +159,10 @@ describe("the reads before a credential check", () => {
     const { send, users, attempts } = throttledApp();
     const findByIdentifier = vi.spyOn(users, "findByIdentifier");
     let accountReadStarted: boolean | undefined;
-    vi.spyOn(attempts, "lockedUntil").mockImplementation(async () => {
+    vi.spyOn(attempts, "lockState").mockImplementation(async (subjects) => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       accountReadStarted = findByIdentifier.mock.calls.length === 1;
-      return null;
+      return { counter: subjects[0]!, lockedUntil: null };
     });
     expect((await send("/auth/login", login("someone", "whatever password"))).status).toBe(401);
     expect(accountReadStarted).toBe(true);
@@ -90,6 +177,15 @@ describe("rate limiting per login identifier", () => {
     await send("/auth/login", login(username.toUpperCase(), "wrong password 2"), "192.0.2.2");
     await expectRateLimited(await send("/auth/login", login(username, STRONG_PASSWORD), "192.0.2.3"), "60");
     expect((await send("/auth/login", login(uniqueName("other"), "wrong password 3"), "192.0.2.3")).status).toBe(401);
+  });
+
+  it("does not read the account for a stranger over the identifier's limit (one lockout read decides)", async () => {
+    const { send, users, attempts } = throttledApp({ perIdentifier: countingLimiter(1) });
+    const findByIdentifier = vi.spyOn(users, "findByIdentifier");
+    const lockState = vi.spyOn(attempts, "lockState");
+    expect((await send("/auth/login", login("someone", "whatever password"))).status).toBe(401);
+    await expectRateLimited(await send("/auth/login", login("someone", "whatever password")), "60");
+    expect([findByIdentifier.mock.calls.length, lockState.mock.calls.length]).toEqual([1, 2]);
   });
 
   it("fails closed with 503 when the limiter itself fails", async () => {

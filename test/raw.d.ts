@@ -1,0 +1,5 @@
+// Vite imports a file as text with "?raw" (the tests read wrangler.toml this way).
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}
