@@ -79,6 +79,38 @@ describe("enumeration through forgot", () => {
   });
 });
 
+describe("enumeration through reset", () => {
+  it("a guessed, used, expired or superseded token, or one whose account is gone, gets one answer, no cookie and no KDF", async () => {
+    const deliveries = captureDeliveries();
+    const h = memoryLifecycle();
+    const reset = (token: string) => () => h.send("/auth/password/reset", json({ token, new_password: "a brand new passphrase 42", mode: "cookie" }));
+    const tokenFor = async (user: { email: string }) => {
+      await h.send("/auth/password/forgot", json({ email: user.email }));
+      return deliveries.at(-1)!.payload.token;
+    };
+    const [a, b, c, d] = [await registered(h.send), await registered(h.send), await registered(h.send), await registered(h.send)];
+    const used = await tokenFor(a);
+    await reset(used)();
+    const superseded = await tokenFor(b);
+    h.clock.advance(61);
+    await tokenFor(b);
+    const gone = await tokenFor(c);
+    h.stores.users.rows.delete(c.user.id);
+    const expired = await tokenFor(d);
+    const guessed = encodeBase64Url(randomBytes(32));
+    const answers = [await workOf(reset(guessed)), await workOf(reset(used)), await workOf(reset(superseded)), await workOf(reset(gone))];
+    h.clock.advance(30 * 60);
+    answers.push(await workOf(reset(expired)));
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toEqual(INVALID_GRANT);
+      expect(answer.headers.map(([name]) => name)).not.toContain("set-cookie");
+      expect(answer.calls.filter((call) => call.includes("PBKDF2"))).toEqual([]);
+      expect(answer.headers).toEqual(answers[0]!.headers);
+    }
+  });
+});
+
 describe("reset tokens", () => {
   it("refuses guessed tokens (random 256-bit values, wrong shapes) with one answer and no storage read for a wrong shape", async () => {
     const { send } = realLifecycle();
