@@ -15215,7 +15215,7 @@ INSERT INTO common_passwords (password) VALUES
 -- than AUDIT_RETENTION_DAYS; this index lets it find them without reading the whole table
 -- (D1 bills and times every row a query reads). login_throttle already has login_throttle_updated.
 CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events(at);
--- edge-auth schema, migration 7: account lifecycle (DESIGN.md §7.1). email_verified on the user,
+-- edge-auth schema, migration 7: account lifecycle. email_verified on the user,
 -- and the one-time tokens of password reset and email verification, stored only as SHA-256
 -- hashes. In D1, not KV: a token must be single-use under concurrent redemptions, which takes a
 -- conditional UPDATE inside a db.batch() (KV has no compare-and-set), and a new request must

@@ -32,7 +32,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.ts"],
-      exclude: ["test/e2e/**", "node_modules/**"],
+      exclude: ["test/e2e/**", "test/docs/**", "node_modules/**"],
       setupFiles: ["./test/apply-migrations.ts"],
       // The worker's info-level JSON log lines are expected; warnings and errors still print.
       onConsoleLog: (log: string) => !log.startsWith('{"level":"info"'),

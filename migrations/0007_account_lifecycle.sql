@@ -1,4 +1,4 @@
--- edge-auth schema, migration 7: account lifecycle (DESIGN.md §7.1). email_verified on the user,
+-- edge-auth schema, migration 7: account lifecycle. email_verified on the user,
 -- and the one-time tokens of password reset and email verification, stored only as SHA-256
 -- hashes. In D1, not KV: a token must be single-use under concurrent redemptions, which takes a
 -- conditional UPDATE inside a db.batch() (KV has no compare-and-set), and a new request must

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every suite, in order, and one closing line "N passed, N failed".
 //   1. in-runtime tests inside workerd (vitest + @cloudflare/vitest-pool-workers)
-//   2. end-to-end tests against the real worker over loopback (vitest, Node)
+//   2. end-to-end tests against the real worker over loopback (vitest, Node), with the doc tests
+//      (test/docs: every README.md and docs/*.md shell block run against a worker)
 //   3. the benchmark's quick run (bench/test/)
 // Exits non-zero when any test fails or a suite cannot run.
 import { spawnSync } from "node:child_process";

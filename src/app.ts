@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "./errors";
 import { limitBody } from "./http/body";
 import { corsAllowlist } from "./http/cors";
+import { developmentIssuer } from "./http/dev-issuer";
 import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
@@ -21,6 +22,7 @@ export function createApp(options: RuntimeOptions = {}) {
     c.set("rt", await buildRuntime(c.env, options, c.req.header("CF-Connecting-IP") ?? null));
     await next();
   });
+  app.use(developmentIssuer);
   // The error dialect is chosen by path before anything below can refuse the request.
   for (const [path, gate] of PROFILE_GATES) app.use(path, gate);
   app.use(corsAllowlist);

@@ -10,14 +10,17 @@ export const PBKDF2_MAX_ITERATIONS = 100_000;
 
 export interface Config {
   environment: "development" | "production";
+  /** Empty only when `issuerFromRequest`: then each request's origin fills it in (http/dev-issuer.ts). */
   issuer: string;
+  /** Development without ISSUER: the issuer is the origin the worker is reached at (any port). */
+  issuerFromRequest: boolean;
   audience: string;
   algorithm: SigningAlgorithm;
   accessTtl: number;
   refreshIdleTtl: number;
   /** Cookie sessions (seeds 000, 004): idle lifetime, slid forward as the session is used. */
   sessionIdleTtl: number;
-  /** Per-profile token lifetimes where a seed documents its own defaults (DESIGN.md §8). */
+  /** Per-profile token lifetimes where a seed documents its own defaults (docs/profiles.md). */
   simpleJwt: { accessTtl: number; refreshTtl: number };
   bearerAccessTtl: number;
   sessionMaxAge: number;
@@ -38,7 +41,7 @@ export interface Config {
   auditRetentionDays: number;
   /** REQUIRE_VERIFIED_EMAIL: login refuses an account whose email is not verified (after the password check). */
   requireVerifiedEmail: boolean;
-  /** How reset and verification messages leave (DESIGN.md §7.1); see readDelivery. */
+  /** How reset and verification messages leave; see readDelivery. */
   delivery: Delivery;
   /** APP_URL: the front end that receives the links in messages; null leaves `link` out of the payload. */
   appUrl: string | null;
@@ -114,10 +117,11 @@ export function readConfig(env: RawEnv): Config {
   const dev = environment === "development";
   const algorithm = oneOf(env, "JWT_ALGORITHM", ["RS256", "ES256", "EdDSA", "HS256"] as const, "RS256", problems);
 
-  const issuer = text(env, "ISSUER") ?? (dev ? "http://127.0.0.1:8787" : "");
+  const issuer = text(env, "ISSUER") ?? "";
+  const issuerFromRequest = dev && !issuer;
   const audience = text(env, "AUDIENCE") ?? (dev ? "edge-auth-local" : "");
-  if (!issuer) problems.push("ISSUER is empty");
-  else if (!isAbsoluteUrl(issuer)) problems.push("ISSUER must be an absolute URL");
+  if (issuer && !isAbsoluteUrl(issuer)) problems.push("ISSUER must be an absolute URL");
+  else if (!issuer && !issuerFromRequest) problems.push("ISSUER is empty");
   if (!audience) problems.push("AUDIENCE is empty");
 
   const hsSecret = text(env, "JWT_SECRET_KEY");
@@ -149,6 +153,7 @@ export function readConfig(env: RawEnv): Config {
   return {
     environment,
     issuer,
+    issuerFromRequest,
     audience,
     algorithm,
     // JWT_EXPIRATION is seed 002's variable: unset, the native API keeps 5 minutes and profile 002

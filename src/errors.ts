@@ -50,10 +50,10 @@ export interface AuthErrorOptions {
   tokenPresented?: boolean;
   /**
    * A finer reason that some seeds' dialects show (seed 002 tells "Token has expired" apart;
-   * seed 004 words a CSRF refusal its own way).
+   * seed 004 words a CSRF refusal its own way, and an Origin refusal another).
    * The native API collapses it into the code, as a client should not probe expired vs revoked.
    */
-  variant?: "expired" | "missing" | "csrf";
+  variant?: "expired" | "missing" | "csrf" | "csrf_origin";
   cause?: unknown;
 }
 
@@ -64,7 +64,7 @@ export class AuthError extends Error {
   readonly headers: Record<string, string>;
   readonly reason?: string;
   readonly tokenPresented: boolean;
-  readonly variant?: "expired" | "missing" | "csrf";
+  readonly variant?: "expired" | "missing" | "csrf" | "csrf_origin";
 
   constructor(code: ErrorCode, description: string, options: AuthErrorOptions = {}) {
     super(description, { cause: options.cause });

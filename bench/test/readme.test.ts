@@ -1,26 +1,23 @@
-// The README's Performance section shows the newest recorded run (issue 6, "How it is shown"): it
-// links that run's results.md and plot, bench/results/latest.json is a copy of its results.json,
+// docs/performance.md (the README's Performance section, moved) shows the newest recorded run
+// (issue 6, "How it is shown"): it links that run's results.md and plot, bench/results/latest.json is a copy of its results.json,
 // and the table's req/s and errors are that run's. Reads files only; nothing runs or is timed.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const readme = readFileSync(path.join(root, "README.md"), "utf8");
-const start = readme.indexOf("## Performance");
-const end = readme.indexOf("\n## ", start + 1);
-const performance = readme.slice(start, end === -1 ? undefined : end);
+const performance = readFileSync(path.join(root, "docs/performance.md"), "utf8");
 const linked = /Latest recorded run \(\[bench\/results\/([^/\]]+)\/results\.md\]/.exec(performance)?.[1];
 
 const SCENARIOS: Record<string, string> = { login: "login", "refresh (rotating)": "refresh", "authenticated GET": "me", JWKS: "jwks" };
 const SIDES: Record<string, string> = { "edge-auth": "ours", SimpleJWT: "peer" };
 
-describe("README Performance section", () => {
+describe("docs/performance.md", () => {
   it("links the newest recorded run, its results.md and its plot", () => {
     expect(linked).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
     const dir = path.join(root, "bench/results", linked!);
     expect([existsSync(path.join(dir, "results.md")), existsSync(path.join(dir, "plot.svg"))]).toEqual([true, true]);
-    expect(performance).toContain(`](bench/results/${linked}/plot.svg)`);
+    expect(performance).toContain(`](../bench/results/${linked}/plot.svg)`);
     const latest = JSON.parse(readFileSync(path.join(root, "bench/results/latest.json"), "utf8"));
     expect(latest).toEqual(JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")));
   });

@@ -6,7 +6,7 @@ import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { AccountToken, AccountTokenPurpose, AuditEvent, UserRecord } from "../storage/ports";
 
-/** Reset: 30 minutes (DESIGN.md §7.1). Verification: a day, as the address is not a credential. */
+/** Reset: 30 minutes. Verification: a day, as the address is not a credential. */
 export const TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = { password_reset: 30 * 60_000, email_verification: 24 * 3_600_000 };
 
 /** At most one message per account and purpose per minute: forgot cannot be used to flood an inbox. */

@@ -1,4 +1,4 @@
-// Password change (DESIGN.md §7.1): the current password goes through login's credential check
+// Password change: the current password goes through login's credential check
 // (throttled, counted by the lockout), the new one through the policy; the hash, the token_version
 // bump that ends every session and access token of the user, and the audit row are one D1 batch.
 import { auditEvent, logAudit } from "../audit/audit";

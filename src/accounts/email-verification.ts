@@ -1,4 +1,4 @@
-// Email verification (DESIGN.md §7.1): a one-time token sent to the account's current address;
+// Email verification: a one-time token sent to the account's current address;
 // redeeming it marks the email verified only while that address is still the account's. Changing
 // the email (change-email.ts) resets the flag.
 import { auditEvent, logAudit } from "../audit/audit";

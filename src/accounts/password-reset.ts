@@ -1,4 +1,4 @@
-// Password reset (DESIGN.md §7.1). `forgot` answers the same whether or not the account exists,
+// Password reset. `forgot` answers the same whether or not the account exists,
 // after the same work: the identifier digest, the throttle, one account read, one token made and
 // hashed, one D1 write (the token with its audit row, or the audit row alone); the message leaves
 // after the response. `reset` redeems the token once, sets the password, ends every earlier

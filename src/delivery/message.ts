@@ -1,4 +1,4 @@
-// The messages of the account lifecycle, as the delivery hook receives them (DESIGN.md §7.1; the
+// The messages of the account lifecycle, as the delivery hook receives them (the
 // shape of Supabase Auth's send-email hook): { type, to, username, token, link, expires_at }.
 import type { Runtime } from "../runtime";
 import type { AccountTokenPurpose, UserRecord } from "../storage/ports";

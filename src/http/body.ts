@@ -1,4 +1,4 @@
-// Request bodies: JSON only where DESIGN.md §7 says so (415 otherwise), 64 KiB at most (413),
+// Request bodies: JSON only, as the README's Native API says (415 otherwise), 64 KiB at most (413),
 // malformed JSON 400, and schema failures 400 with one message per field. Nothing is hashed or
 // stored before the body has passed all of this.
 import type { Context } from "hono";
@@ -48,9 +48,21 @@ async function readJsonValue(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-/** Reads a JSON object body and validates it; an empty body counts as `{}`. */
-export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
-  if (!isJson(c)) throw new AuthError("unsupported_media_type", "Send the request body as application/json.");
+/** Nothing was sent: no Content-Type and no bytes. Not a form post (a form always names its type). */
+async function sentNoBody(c: Context<AppEnv>): Promise<boolean> {
+  return c.req.header("Content-Type") === undefined && (await c.req.text()) === "";
+}
+
+/**
+ * Reads a JSON object body and validates it; an empty body counts as `{}`. With `emptyAllowed`
+ * (an optional body on a request that is not cookie-authenticated), sending no body at all is
+ * accepted too; a body of any other type is still 415.
+ */
+export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S, options: { emptyAllowed?: boolean } = {}): Promise<z.infer<S>> {
+  if (!isJson(c)) {
+    if (options.emptyAllowed && (await sentNoBody(c))) return validate(schema, {});
+    throw new AuthError("unsupported_media_type", "Send the request body as application/json.");
+  }
   const value = await readJsonValue(c);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new AuthError("invalid_request", "The request body must be a JSON object.");

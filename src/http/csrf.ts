@@ -51,9 +51,10 @@ async function presentedCsrfToken(c: Context<AppEnv>): Promise<string | undefine
 }
 
 const CSRF_FAILED = "CSRF verification failed. Request aborted.";
-const refused = (reason: string) => new AuthError("forbidden", CSRF_FAILED, { reason, variant: "csrf" });
+const refused = (reason: string, variant: "csrf" | "csrf_origin" = "csrf") => new AuthError("forbidden", CSRF_FAILED, { reason, variant });
 
-const requireAllowedOrigin = (c: Context<AppEnv>) => assertAllowedOrigin(c, (origin) => refused(`origin ${origin} not allowed`));
+// Its own variant: a dialect that words refusals (seed 004) must not blame a token that was right.
+const requireAllowedOrigin = (c: Context<AppEnv>) => assertAllowedOrigin(c, (origin) => refused(`origin ${origin} not allowed`, "csrf_origin"));
 
 /**
  * For every unsafe request authenticated by the session cookie: a browser's Origin must be this

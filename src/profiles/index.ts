@@ -1,4 +1,4 @@
-// The compatibility profiles (DESIGN.md §8), one route group per seed in shared/seeds/.
+// The compatibility profiles (docs/profiles.md), one route group per seed in test/seeds/.
 export { cookieSessionRoutes } from "./cookie-session";
 export { simpleJwtRoutes } from "./simplejwt";
 export { bearerApiRoutes } from "./bearer-api";

@@ -18,6 +18,10 @@ export const sessionApiShape: ErrorShape = (error) => {
   }
   if (error.code === "invalid_credentials") return { status: 401, body: { detail: "Invalid username or password." }, headers: SESSION_CHALLENGE };
   if (error.variant === "csrf") return { status: 403, body: { detail: "CSRF Failed: CSRF token missing or incorrect." } };
+  // Django's own reason for this refusal is "Origin checking failed"; the origin is not echoed.
+  if (error.variant === "csrf_origin") {
+    return { status: 403, body: { detail: "CSRF Failed: Origin checking failed - the request's Origin does not match any trusted origins." } };
+  }
   return drfError(error);
 };
 

@@ -1,4 +1,4 @@
-// The account lifecycle of the native API (DESIGN.md §7.1): password change, reset, email
+// The account lifecycle of the native API: password change, reset, email
 // verification and account deletion. Handlers parse, call a capability in accounts/, and answer;
 // messages leave after the response (delivery/deliver.ts). A cookie-authenticated change answers
 // in cookie mode, as the session it replaces was a cookie session.

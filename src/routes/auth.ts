@@ -1,4 +1,4 @@
-// The native API (DESIGN.md §7): register, login, refresh, logout, me. A client chooses per request
+// The native API (README, Native API): register, login, refresh, logout, me. A client chooses per request
 // where its tokens go: token mode (the default) answers them in the body and sets no cookie;
 // cookie mode sets HttpOnly cookies and answers no token, so no script on this origin or an allowed
 // one can ever read a refresh token. A refresh answers in the mode its token arrived in.
@@ -88,7 +88,9 @@ export const authRoutes = new Hono<AppEnv>()
     return answer(c, await refreshSession(rt, cookie), 200, "cookie");
   })
   .post("/logout", async (c) => {
-    const body = await readJson(c, logoutBody);
+    // A bearer logout may send no body at all (it is not cookie-authenticated, so no CSRF risk);
+    // a cookie logout's body stays JSON-only, which a cross-site form cannot send without a preflight.
+    const body = await readJson(c, logoutBody, { emptyAllowed: c.req.header("Authorization") !== undefined });
     const rt = c.get("rt");
     const { userId, sid } = await sessionToEnd(c, body);
     if (body.all === true) await endAllSessions(rt, userId, sid);

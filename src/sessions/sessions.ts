@@ -1,5 +1,5 @@
 // Sessions are refresh-token families in KV: started at login, rotated on every refresh, revoked
-// at logout or on reuse. See docs/storage.md for the record and DESIGN.md §5 for the rules.
+// at logout or on reuse. See docs/storage.md for the record and docs/tokens.md for the rules.
 import { assertUsable, longestAccessTtl } from "../config";
 import { AuthError } from "../errors";
 import { audit } from "../audit/audit";

@@ -102,6 +102,8 @@ export function d1AccountStore(db: D1Database): AccountStore {
       return guardStorage("accounts.changePassword", async () => {
         const [updated] = await db.batch<UserRow>([
           db.prepare(`UPDATE users SET password_hash = ?2, token_version = token_version + 1, updated_at = ?3 WHERE id = ?1 ${RETURNING}`).bind(userId, passwordHash, event.at),
+          // A reset link sent before the change must not undo it (Django's reset tokens die with the old hash too).
+          db.prepare("DELETE FROM account_tokens WHERE user_id = ? AND purpose = 'password_reset'").bind(userId),
           insertAudit(db, event),
         ]);
         const row = updated?.results[0];

@@ -56,6 +56,8 @@ export function memoryAccountStore(users: ReturnType<typeof memoryUserStore>, au
       const user = users.rows.get(userId);
       if (!user) return null;
       Object.assign(user, { passwordHash, tokenVersion: user.tokenVersion + 1, updatedAt: event.at });
+      const reset = tokenOf(userId, "password_reset");
+      if (reset) tokens.delete(reset.tokenHash);
       await audit.record(event);
       return structuredClone(user);
     },

@@ -90,7 +90,7 @@ export interface AuditEvent {
   detail: Record<string, string | number | boolean | null>;
 }
 
-/** The account lifecycle's events (DESIGN.md §7.1). */
+/** The account lifecycle's events (docs/accounts.md). */
 export type AccountEvent =
   | "password_reset_requested" | "password_reset" | "email_verification_requested" | "email_verified" | "account_deleted" | "delivery_failed";
 
@@ -180,7 +180,10 @@ export interface AccountStore {
   redeemReset(userId: string, tokenHash: string, passwordHash: string, now: number, event: AuditEvent): Promise<UserRecord | null>;
   /** Consumes a verification token and marks the email verified, if it is still the account's. */
   redeemVerification(userId: string, tokenHash: string, now: number, event: AuditEvent): Promise<UserRecord | null>;
-  /** Sets the password hash, bumps token_version and records `event`; null when the user is gone. */
+  /**
+   * Sets the password hash, bumps token_version, drops any outstanding reset token and records
+   * `event`; null when the user is gone.
+   */
   changePassword(userId: string, passwordHash: string, event: AuditEvent): Promise<UserRecord | null>;
   /**
    * Changes (or removes) the email and its login identifier; email_verified resets unless the

@@ -1,5 +1,5 @@
-// Account lockout with exponential backoff, per normalised login identifier (DESIGN.md §2: exact
-// counters belong in D1). Five failures lock the identifier for 30 s; every further failure
+// Account lockout with exponential backoff, per normalised login identifier (exact counters
+// belong in D1; docs/security.md). Five failures lock the identifier for 30 s; every further failure
 // doubles the lock, up to 15 minutes. The count stops growing there (10) and decays: every quiet
 // 15 minutes since the last failure forgive one, so a streak is forgotten 2.5 h after it stops.
 // At the cap that is one guess per 15 minutes (about 100 a day, NIST SP 800-63B §5.2.2's bound),

@@ -1,4 +1,4 @@
-// Throttling with the Workers Rate Limiting bindings (per location, approximate; DESIGN.md §2),
+// Throttling with the Workers Rate Limiting bindings (per location, approximate; docs/security.md),
 // checked by the core capabilities before any password hashing, so every API shape inherits it.
 // Per client (CF-Connecting-IP, keyed by clientKey: IPv6 by /64), per login identifier (its keyed
 // digest) and, for refresh, per session: many sessions behind one address (a carrier-grade NAT, a

@@ -1,4 +1,4 @@
-// Email verification (DESIGN.md §7.1) and REQUIRE_VERIFIED_EMAIL: the native user carries
+// Email verification and REQUIRE_VERIFIED_EMAIL: the native user carries
 // email_verified; a token sent to the current address verifies it once; changing the email
 // resets the flag; the option refuses unverified logins, but only after the password is right.
 import { afterEach, describe, expect, it, vi } from "vitest";

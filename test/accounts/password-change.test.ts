@@ -1,4 +1,4 @@
-// Password change (DESIGN.md §7.1): the current password through login's credential check
+// Password change: the current password through login's credential check
 // (throttled, counted by the lockout), the policy on the new one, a fresh session in the mode of
 // the request's authentication, and every other session and access token ended.
 import { afterEach, describe, expect, it, vi } from "vitest";

@@ -1,4 +1,4 @@
-// Password reset (DESIGN.md §7.1): forgot answers 202 {} whatever the account, a message with a
+// Password reset: forgot answers 202 {} whatever the account, a message with a
 // single-use 256-bit token leaves through the hook, and reset sets the password, ends every
 // earlier session and clears the lockout. Real D1/KV for the flow; memory twins for expiry.
 import { afterEach, describe, expect, it, vi } from "vitest";

@@ -1,5 +1,5 @@
 // The endpoints the fuzzer drives, and the error shape each one documents: the native API
-// (DESIGN.md §7) and every compatibility profile (shared/seeds/). A new API shape adds its rows here.
+// (README, Native API) and every compatibility profile (test/seeds/). A new API shape adds its rows here.
 export interface FuzzEndpoint {
   method: "GET" | "POST" | "DELETE";
   path: string;
@@ -18,7 +18,7 @@ export interface FuzzEndpoint {
   errorBody(status: number, code: string, message: string): unknown;
 }
 
-/** The classification src/http/body.ts makes, restated as the contract (DESIGN.md §7). */
+/** The classification src/http/body.ts makes, restated as the contract (README, Native API). */
 export function bodyEncoding(contentType: string): "json" | "form" | null {
   const type = contentType.split(";")[0]!.trim().toLowerCase();
   if (type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"))) return "json";
@@ -48,7 +48,7 @@ const NATIVE_CODES: Record<string, number[]> = {
   rate_limited: [429],
 };
 
-/** DESIGN.md §7: `{ error, error_description, fields? }`, the code matching the status. */
+/** README, Errors: `{ error, error_description, fields? }`, the code matching the status. */
 function nativeError(status: number, body: unknown): boolean {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
   const { error, error_description, fields, ...rest } = body as Record<string, unknown>;

@@ -43,7 +43,7 @@ describe("native API over HTTP", () => {
     const checked = await verifyIndependently(tokens.access_token);
     expect(checked.valid).toBe(true);
     expect(checked.header).toEqual({ alg: "RS256", typ: "at+jwt", kid: expect.any(String) });
-    expect(checked.claims).toMatchObject({ iss: "http://127.0.0.1:8787", aud: "edge-auth-local", sub: tokens.user.id, username, sid: expect.any(String), jti: expect.any(String) });
+    expect(checked.claims).toMatchObject({ iss: worker.url, aud: "edge-auth-local", sub: tokens.user.id, username, sid: expect.any(String), jti: expect.any(String) });
     expect(checked.claims.exp - checked.claims.iat).toBe(300);
 
     const me = await fetch(`${worker.url}/auth/me`, { headers: bearer(tokens.access_token) });
@@ -92,6 +92,6 @@ describe("native API over HTTP", () => {
     const jwks = await fetch(`${worker.url}/.well-known/jwks.json`);
     expect(jwks.headers.get("cache-control")).toBe("public, max-age=300, stale-while-revalidate=60");
     const discovery = (await (await fetch(`${worker.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-    expect(discovery.jwks_uri).toBe("http://127.0.0.1:8787/.well-known/jwks.json");
+    expect(discovery.jwks_uri).toBe(`${worker.url}/.well-known/jwks.json`);
   });
 });

@@ -1,6 +1,7 @@
-// Starts the real worker exactly as `npm start` does (dev setup, then `wrangler dev`), on a free
-// loopback port with its own local D1/KV directory, and stops it (the whole process group) after.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// Starts the real worker exactly as `npm start` does (scripts/start.mjs: dev setup, then `wrangler
+// dev`), on a free loopback port with its own local D1/KV directory, and stops it (the whole
+// process group) after.
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -31,14 +32,11 @@ const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF
 /** `vars` are passed as `wrangler dev --var NAME:VALUE`, overriding wrangler.toml and .dev.vars. */
 export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
   const persist = mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
-  const setup = spawnSync(process.execPath, ["scripts/dev-setup.mjs", "--persist-to", persist], { cwd: root, encoding: "utf8", env: quietEnv });
-  if (setup.status !== 0) throw new Error(`dev setup failed:\n${setup.stdout}${setup.stderr}`);
-
   const port = await freePort();
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child: ChildProcess = spawn(
-    path.join(root, "node_modules/.bin/wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs],
+    process.execPath,
+    ["scripts/start.mjs", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs],
     { cwd: root, env: quietEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";

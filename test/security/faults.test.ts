@@ -240,7 +240,7 @@ describe("storage faults fail closed on every profile's write paths", () => {
   it.each(profileCases)("%s with %s failing: 503 in the dialect, no token, no cookie", (_, fault, flow, body, expectedChanges) => failAfterPreparation(fault, flow, body, expectedChanges));
 });
 
-// The account lifecycle (DESIGN.md §7.1). D1 and KV cannot share a transaction: where the D1 batch
+// The account lifecycle. D1 and KV cannot share a transaction: where the D1 batch
 // that changes the password has committed and a later KV write fails, the password HAS changed
 // (and every earlier session has ended with its token_version): the client is told 503 and logs
 // in with the new password. Each such case names what stays changed.

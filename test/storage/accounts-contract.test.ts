@@ -138,13 +138,18 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     expect(await stack.events(user.id)).toEqual(["email_verification_requested", "email_verified"]);
   });
 
-  it("changes the password with token_version + 1 and its audit row", async () => {
+  it("changes the password with token_version + 1 and its audit row, and a reset token sent before stops working", async () => {
     const stack = make();
     const user = await newUser(stack);
+    const reset = token(user, "password_reset");
+    const verify = token(user, "email_verification");
+    await stack.accounts.issueToken(user.id, reset, 60_000, event("password_reset_requested", user.id));
+    await stack.accounts.issueToken(user.id, verify, 60_000, event("email_verification_requested", user.id));
     const changed = await stack.accounts.changePassword(user.id, "pbkdf2_sha256$1000$DDDD$DDDD", event("password_changed", user.id));
     expect(changed).toEqual({ ...user, passwordHash: "pbkdf2_sha256$1000$DDDD$DDDD", tokenVersion: 1, updatedAt: new Date(T0).toISOString() });
     expect(await stack.accounts.changePassword(crypto.randomUUID(), "x", event("password_changed", null))).toBeNull();
-    expect(await stack.events(user.id)).toEqual(["password_changed"]);
+    expect([await stack.accounts.findToken(reset.tokenHash), await stack.accounts.findToken(verify.tokenHash)]).toEqual([null, verify]);
+    expect(await stack.events(user.id)).toEqual(["password_reset_requested", "email_verification_requested", "password_changed"]);
   });
 
   it("changes the email: the new address logs in, the old one does not, verified resets; a taken address is a conflict", async () => {
