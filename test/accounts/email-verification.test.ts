@@ -92,6 +92,9 @@ describe("REQUIRE_VERIFIED_EMAIL", () => {
     const native = await h.send("/auth/login", json({ username, password: STRONG_PASSWORD }));
     expect(await answer(native)).toEqual({ status: 403, body: NOT_VERIFIED });
     expect(native.headers.get("Set-Cookie")).toBeNull();
+    // Refused before anything is recorded as a login.
+    expect(h.stores.users.rows.get(user.user.id)!.lastLoginAt).toBeNull();
+    expect(h.stores.audit.events.filter((e) => e.event === "login_success")).toEqual([]);
     expect(await answer(await h.send("/auth/login", json({ username, password: "not the password" })))).toEqual({
       status: 401, body: { error: "invalid_credentials", error_description: "The username/email or password is incorrect." },
     });

@@ -49,15 +49,20 @@ function token(user: UserRecord, purpose: AccountToken["purpose"], at = T0): Acc
   return { tokenHash: `hash-${crypto.randomUUID()}`, userId: user.id, purpose, email: user.email!.toLowerCase(), createdAt: at, expiresAt: at + 30 * 60_000, usedAt: null };
 }
 
+const REQUESTED = { password_reset: "password_reset_requested", email_verification: "email_verification_requested" } as const;
+
+/** Issues `t` for its user with the request event of its purpose and the one-minute resend rule. */
+const issue = (stack: Stack, t: AccountToken) => stack.accounts.issueToken(t.userId, t, 60_000, event(REQUESTED[t.purpose], t.userId));
+
 describe.each(stacks)("AccountStore contract: %s", (_, make) => {
   it("issues a token findable by its hash, and a newer one supersedes it", async () => {
     const stack = make();
     const user = await newUser(stack);
     const first = token(user, "password_reset");
-    expect(await stack.accounts.issueToken(user.id, first, 60_000, event("password_reset_requested", user.id))).toBe("issued");
+    expect(await issue(stack, first)).toBe("issued");
     expect(await stack.accounts.findToken(first.tokenHash)).toEqual(first);
     const second = token(user, "password_reset", T0 + 61_000);
-    expect(await stack.accounts.issueToken(user.id, second, 60_000, event("password_reset_requested", user.id))).toBe("issued");
+    expect(await issue(stack, second)).toBe("issued");
     expect(await stack.accounts.findToken(first.tokenHash)).toBeNull();
     expect(await stack.accounts.findToken(second.tokenHash)).toEqual(second);
     expect(await stack.events(user.id)).toEqual(["password_reset_requested", "password_reset_requested"]);
@@ -67,9 +72,9 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     const stack = make();
     const user = await newUser(stack);
     const first = token(user, "password_reset");
-    await stack.accounts.issueToken(user.id, first, 60_000, event("password_reset_requested", user.id));
+    await issue(stack, first);
     const early = token(user, "password_reset", T0 + 59_000);
-    expect(await stack.accounts.issueToken(user.id, early, 60_000, event("password_reset_requested", user.id))).toBe("too_soon");
+    expect(await issue(stack, early)).toBe("too_soon");
     expect(await stack.accounts.findToken(early.tokenHash)).toBeNull();
     expect(await stack.accounts.findToken(first.tokenHash)).toEqual(first);
     expect(await stack.events(user.id)).toEqual(["password_reset_requested", "password_reset_requested"]);
@@ -80,8 +85,8 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     const user = await newUser(stack);
     const reset = token(user, "password_reset");
     const verify = token(user, "email_verification");
-    await stack.accounts.issueToken(user.id, reset, 60_000, event("password_reset_requested", user.id));
-    await stack.accounts.issueToken(user.id, verify, 60_000, event("email_verification_requested", user.id));
+    await issue(stack, reset);
+    await issue(stack, verify);
     expect([await stack.accounts.findToken(reset.tokenHash), await stack.accounts.findToken(verify.tokenHash)]).toEqual([reset, verify]);
   });
 
@@ -89,7 +94,7 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     const stack = make();
     const user = await newUser(stack);
     const reset = token(user, "password_reset");
-    await stack.accounts.issueToken(user.id, reset, 60_000, event("password_reset_requested", user.id));
+    await issue(stack, reset);
     const at = T0 + 60_000;
     const [a, b] = await Promise.all([
       stack.accounts.redeemReset(user.id, reset.tokenHash, "pbkdf2_sha256$1000$BBBB$BBBB", at, event("password_reset", user.id, at)),
@@ -109,8 +114,8 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     const other = await newUser(stack);
     const reset = token(user, "password_reset");
     const verify = token(user, "email_verification");
-    await stack.accounts.issueToken(user.id, reset, 60_000, event("password_reset_requested", user.id));
-    await stack.accounts.issueToken(user.id, verify, 60_000, event("email_verification_requested", user.id));
+    await issue(stack, reset);
+    await issue(stack, verify);
     const expired = reset.expiresAt;
     expect(await stack.accounts.redeemReset(user.id, reset.tokenHash, "x", expired, event("password_reset", user.id))).toBeNull();
     expect(await stack.accounts.redeemReset(other.id, reset.tokenHash, "x", T0 + 1, event("password_reset", other.id))).toBeNull();
@@ -124,14 +129,14 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     const stack = make();
     const user = await newUser(stack);
     const verify = token(user, "email_verification");
-    await stack.accounts.issueToken(user.id, verify, 60_000, event("email_verification_requested", user.id));
+    await issue(stack, verify);
     const verified = await stack.accounts.redeemVerification(user.id, verify.tokenHash, T0 + 1, event("email_verified", user.id));
     expect(verified).toEqual({ ...user, emailVerified: true, updatedAt: new Date(T0 + 1).toISOString() });
     expect(await stack.accounts.redeemVerification(user.id, verify.tokenHash, T0 + 2, event("email_verified", user.id))).toBeNull();
 
     const changed = await newUser(stack);
     const stale = token(changed, "email_verification");
-    await stack.accounts.issueToken(changed.id, stale, 60_000, event("email_verification_requested", changed.id));
+    await issue(stack, stale);
     await stack.accounts.changeEmail(changed.id, `new-${changed.username}@example.com`, `new-${changed.username}@example.com`.toLowerCase(), "2026-11-25T01:00:00.000Z");
     expect(await stack.accounts.redeemVerification(changed.id, stale.tokenHash, T0 + 1, event("email_verified", changed.id))).toBeNull();
     expect((await stack.users.findById(changed.id))?.emailVerified).toBe(false);
@@ -143,8 +148,8 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     const user = await newUser(stack);
     const reset = token(user, "password_reset");
     const verify = token(user, "email_verification");
-    await stack.accounts.issueToken(user.id, reset, 60_000, event("password_reset_requested", user.id));
-    await stack.accounts.issueToken(user.id, verify, 60_000, event("email_verification_requested", user.id));
+    await issue(stack, reset);
+    await issue(stack, verify);
     const changed = await stack.accounts.changePassword(user.id, "pbkdf2_sha256$1000$DDDD$DDDD", event("password_changed", user.id));
     expect(changed).toEqual({ ...user, passwordHash: "pbkdf2_sha256$1000$DDDD$DDDD", tokenVersion: 1, updatedAt: new Date(T0).toISOString() });
     expect(await stack.accounts.changePassword(crypto.randomUUID(), "x", event("password_changed", null))).toBeNull();
@@ -157,7 +162,7 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     const user = await newUser(stack);
     const other = await newUser(stack);
     const verify = token(user, "email_verification");
-    await stack.accounts.issueToken(user.id, verify, 60_000, event("email_verification_requested", user.id));
+    await issue(stack, verify);
     await stack.accounts.redeemVerification(user.id, verify.tokenHash, T0 + 1, event("email_verified", user.id));
     const at = "2026-11-25T02:00:00.000Z";
     const sameAddress = await stack.accounts.changeEmail(user.id, user.email!.toUpperCase(), user.email!.toLowerCase(), at);
@@ -178,7 +183,7 @@ describe.each(stacks)("AccountStore contract: %s", (_, make) => {
     const stack = make();
     const user = await newUser(stack);
     const reset = token(user, "password_reset");
-    await stack.accounts.issueToken(user.id, reset, 60_000, event("password_reset_requested", user.id));
+    await issue(stack, reset);
     const pseudonym = `pseudo-${crypto.randomUUID()}`;
     expect(await stack.accounts.erase(user.id, pseudonym, event("account_deleted", pseudonym))).toBe(true);
     expect(await stack.users.findById(user.id)).toBeNull();
