@@ -31,6 +31,19 @@ describe("password change", () => {
     expect((await send("/auth/login", json({ username: user.username, password: STRONG_PASSWORD }))).status).toBe(401);
   });
 
+  it("ends the sessions every API shape started: SimpleJWT refresh tokens and cookie sessions too", async () => {
+    const h = memoryLifecycle();
+    const user = await registered(h.send);
+    const simplejwt = (await (await h.send("/api/token/", json({ username: user.username, password: STRONG_PASSWORD }))).json()) as { refresh: string; access: string };
+    const cookieLogin = await h.send("/api/login/", json({ username: user.username, password: STRONG_PASSWORD }));
+    const sessionCookie = cookieLogin.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]).join("; ");
+    expect((await h.send("/api/user/", { headers: { Cookie: sessionCookie } })).status).toBe(200);
+    expect((await h.send("/auth/password", json({ current_password: STRONG_PASSWORD, new_password: NEW_PASSWORD }, { headers: bearer(user.access_token) }))).status).toBe(200);
+    expect(await answer(await h.send("/api/token/refresh/", json({ refresh: simplejwt.refresh })))).toEqual({ status: 401, body: { detail: "Token is invalid or expired", code: "token_not_valid" } });
+    expect((await h.send("/api/token/verify/", json({ token: simplejwt.access }))).status).toBe(401);
+    expect(await answer(await h.send("/api/user/", { headers: { Cookie: sessionCookie } }))).toEqual({ status: 401, body: { detail: "Authentication credentials were not provided." } });
+  });
+
   it("answers in cookie mode when the request was authenticated by the access cookie", async () => {
     const h = memoryLifecycle();
     const user = await registered(h.send);
