@@ -43,7 +43,7 @@ export interface Config {
   requireVerifiedEmail: boolean;
   /** How reset and verification messages leave; see readDelivery. */
   delivery: Delivery;
-  /** APP_URL: the front end that receives the links in messages; null leaves `link` out of the payload. */
+  /** APP_URL: the front end that receives the links in messages (unset: see delivery/message.ts). */
   appUrl: string | null;
   /** Everything that makes the service unusable; empty when healthy. */
   problems: string[];
@@ -181,7 +181,7 @@ export function readConfig(env: RawEnv): Config {
     auditRetentionDays: seconds(env, "AUDIT_RETENTION_DAYS", 90, problems, "days"),
     requireVerifiedEmail: oneOf(env, "REQUIRE_VERIFIED_EMAIL", ["false", "true"] as const, "false", problems) === "true",
     delivery: readDelivery(env, dev),
-    appUrl: appUrl ?? (dev ? issuer : null),
+    appUrl,
     problems,
   };
 }

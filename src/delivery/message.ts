@@ -24,7 +24,14 @@ export const LINK_PATH: Record<AccountTokenPurpose, string> = {
   email_verification: "/verify-email",
 };
 
+/**
+ * APP_URL, else in development the issuer (the origin `npm start` is reached at, known only once a
+ * request came in), else none: the receiver builds its own link from `token`.
+ */
+const linkBase = (rt: Runtime) => rt.config.appUrl ?? (rt.config.environment === "development" && rt.config.issuer ? rt.config.issuer : null);
+
 export function buildMessage(rt: Runtime, type: AccountTokenPurpose, user: UserRecord, to: string, token: string, expiresAt: number): Message {
-  const link = rt.config.appUrl === null ? null : `${rt.config.appUrl}${LINK_PATH[type]}#token=${token}`;
+  const base = linkBase(rt);
+  const link = base === null ? null : `${base}${LINK_PATH[type]}#token=${token}`;
   return { type, to, username: user.username, token, link, expires_at: new Date(expiresAt).toISOString() };
 }
