@@ -51,6 +51,20 @@ describe.each(ROUTES)("%s %s: bad input", (method, path, body, authenticated) =>
   });
 });
 
+describe("optional body", () => {
+  it("a bearer verification request may send no body at all; a cookie one must send JSON", async () => {
+    captureDeliveries();
+    const h = memoryLifecycle();
+    const user = await registered(h.send);
+    const bare = await h.send("/auth/email/verify/request", { method: "POST", headers: bearer(user.access_token) });
+    expect([bare.status, await bare.json()]).toEqual([202, {}]);
+    const login = await h.send("/auth/login", json({ username: user.username, password: "correct horse battery staple", mode: "cookie" }));
+    const cookie = login.headers.getAll("Set-Cookie").map((c: string) => c.split(";")[0]).join("; ");
+    const byCookie = await h.send("/auth/email/verify/request", { method: "POST", headers: { Cookie: cookie } });
+    expect([byCookie.status, await byCookie.json()]).toEqual([415, { error: "unsupported_media_type", error_description: "Send the request body as application/json." }]);
+  });
+});
+
 describe("length limits and required fields", () => {
   it("caps passwords at 1024 bytes and tokens at 512 characters, and names missing fields", async () => {
     captureDeliveries();
