@@ -9,6 +9,7 @@ import { developmentIssuer } from "./http/dev-issuer";
 import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
+import { accountRoutes } from "./routes/account";
 import { authRoutes } from "./routes/auth";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
@@ -35,6 +36,7 @@ export function createApp(options: RuntimeOptions = {}) {
   app.route("/", wellKnownRoutes);
   app.route("/auth", authRoutes);
   app.route("/auth", sessionRoutes);
+  app.route("/auth", accountRoutes);
   // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
   for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);
 

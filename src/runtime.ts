@@ -10,7 +10,8 @@ import { d1SessionIndex } from "./storage/d1-session-index";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
 import type { AllStores, Stores } from "./storage/ports";
-import { withReadCache } from "./storage/read-cache";
+import { withReadCache, withUserInvalidation } from "./storage/read-cache";
+import { d1AccountStore } from "./storage/d1-accounts";
 import { bindingRateLimits, type RateLimits } from "./throttling/rate-limit";
 import { loadKeyRing, type KeyRing } from "./tokens/signing-keys";
 
@@ -50,7 +51,7 @@ const CONFIG_NAMES = [
   "ENVIRONMENT", "ISSUER", "AUDIENCE", "JWT_ALGORITHM", "JWT_EXPIRATION", "REFRESH_TOKEN_EXPIRATION", "SESSION_MAX_AGE",
   "REFRESH_REUSE_INTERVAL", "ALLOWED_ORIGINS", "PROFILES", "REGISTRATION", "PASSWORD_HASH", "PASSWORD_ITERATIONS",
   "PASSWORD_POLICY", "PASSWORD_PEPPER", "SIGNING_KEYS", "ACTIVE_KID", "JWT_SECRET_KEY", "REFRESH_TOKEN_SECRET",
-  "REFRESH_TOKEN_SECRET_PREVIOUS", "AUDIT_RETENTION_DAYS",
+  "REFRESH_TOKEN_SECRET_PREVIOUS", "AUDIT_RETENTION_DAYS", "REQUIRE_VERIFIED_EMAIL", "DELIVERY_WEBHOOK_URL", "DELIVERY_WEBHOOK_SECRET", "APP_URL",
   "SESSION_IDLE_TIMEOUT", "SIMPLEJWT_ACCESS_TOKEN_LIFETIME", "SIMPLEJWT_REFRESH_TOKEN_LIFETIME",
 ];
 const prepared = new Map<string, Promise<Prepared>>();
@@ -93,6 +94,7 @@ export function defaultStores(env: Env): AllStores {
     commonPasswords: d1CommonPasswords(env.DB),
     attempts: d1LoginAttemptStore(env.DB),
     audit: d1AuditStore(env.DB),
+    accounts: withUserInvalidation(d1AccountStore(env.DB)),
   };
 }
 

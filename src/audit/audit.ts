@@ -14,6 +14,12 @@ const LEVEL: Record<EventName, LogLevel> = {
   logout_all: "info",
   password_changed: "info",
   session_revoked_by_user: "info",
+  password_reset_requested: "info",
+  password_reset: "info",
+  email_verification_requested: "info",
+  email_verified: "info",
+  account_deleted: "info",
+  delivery_failed: "warn",
 };
 
 export function auditEvent(rt: Runtime, event: EventName, fields: Partial<Pick<AuditEvent, "userId" | "subject" | "detail">> = {}): AuditEvent {

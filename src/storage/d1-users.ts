@@ -3,10 +3,11 @@
 import { guardStorage } from "./guard";
 import { distinctIdentifiers, type UserRecord, type UserStore } from "./ports";
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   email: string | null;
+  email_verified: number;
   password_hash: string;
   roles: string;
   is_active: number;
@@ -16,9 +17,9 @@ interface UserRow {
   last_login_at: string | null;
 }
 
-const COLUMNS = "u.id, u.username, u.email, u.password_hash, u.roles, u.is_active, u.token_version, u.created_at, u.updated_at, u.last_login_at";
+export const COLUMNS = "u.id, u.username, u.email, u.email_verified, u.password_hash, u.roles, u.is_active, u.token_version, u.created_at, u.updated_at, u.last_login_at";
 
-function toRecord(row: UserRow): UserRecord {
+export function toRecord(row: UserRow): UserRecord {
   let roles: string[] = [];
   try {
     const parsed = JSON.parse(row.roles);
@@ -30,6 +31,7 @@ function toRecord(row: UserRow): UserRecord {
     id: row.id,
     username: row.username,
     email: row.email,
+    emailVerified: row.email_verified === 1,
     passwordHash: row.password_hash,
     roles,
     isActive: row.is_active === 1,
@@ -48,10 +50,10 @@ export function d1UserStore(db: D1Database): UserStore {
       const statements = [
         db
           .prepare(
-            `INSERT INTO users (id, username, username_normalized, email, email_normalized, password_hash, roles, is_active, token_version, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO users (id, username, username_normalized, email, email_normalized, email_verified, password_hash, roles, is_active, token_version, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .bind(user.id, user.username, identifiers.username, user.email, identifiers.email, user.passwordHash, JSON.stringify(user.roles), user.isActive ? 1 : 0, user.tokenVersion, user.createdAt, user.updatedAt),
+          .bind(user.id, user.username, identifiers.username, user.email, identifiers.email, user.emailVerified ? 1 : 0, user.passwordHash, JSON.stringify(user.roles), user.isActive ? 1 : 0, user.tokenVersion, user.createdAt, user.updatedAt),
         ...distinctIdentifiers(identifiers).map((identifier) => db.prepare("INSERT INTO login_identifiers (identifier, user_id) VALUES (?, ?)").bind(identifier, user.id)),
       ];
       return guardStorage("users.create", async () => {
