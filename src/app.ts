@@ -10,7 +10,9 @@ import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
 import { adminRoutes } from "./routes/admin";
+import { accountRoutes } from "./routes/account";
 import { authRoutes } from "./routes/auth";
+import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
 
@@ -27,9 +29,15 @@ export function createApp(options: RuntimeOptions = {}) {
   for (const [path, gate] of PROFILE_GATES) app.use(path, gate);
   app.use(corsAllowlist);
   app.use(limitBody);
+  app.use(async (c, next) => {
+    c.get("rt").userAgent = c.req.header("User-Agent") ?? null;
+    await next();
+  });
 
   app.route("/", wellKnownRoutes);
   app.route("/auth", authRoutes);
+  app.route("/auth", sessionRoutes);
+  app.route("/auth", accountRoutes);
   app.route("/admin", adminRoutes);
   // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
   for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);

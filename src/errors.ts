@@ -7,6 +7,7 @@ export type ErrorCode =
   | "invalid_token"
   | "invalid_grant"
   | "forbidden"
+  | "email_not_verified"
   | "not_found"
   | "method_not_allowed"
   | "conflict"
@@ -22,6 +23,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   invalid_token: 401,
   invalid_grant: 401,
   forbidden: 403,
+  email_not_verified: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

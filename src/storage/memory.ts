@@ -4,12 +4,13 @@
 import { lastAdminConflict } from "./last-admin";
 import { distinctIdentifiers, KV_MIN_TTL, type SessionRecord, type SessionStore, type UserRecord, type UserStore } from "./ports";
 
-export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord> } {
+export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord>; identifiers: Map<string, string> } {
   const rows = new Map<string, UserRecord>();
   const identifiers = new Map<string, string>();
   const clone = (u: UserRecord | undefined) => (u ? structuredClone(u) : null);
   return {
     rows,
+    identifiers,
     async create(user, ids) {
       const unique = distinctIdentifiers(ids);
       if (unique.some((id) => identifiers.has(id))) return "conflict";
