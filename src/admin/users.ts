@@ -30,6 +30,7 @@ export interface UserPatch {
   roles?: string[];
   is_active?: boolean;
   email?: string | null;
+  email_verified?: boolean;
 }
 
 type Planned = { change: UserChange; events: AuditEvent[] };
@@ -57,9 +58,16 @@ function plan(rt: Runtime, actor: UserRecord, user: UserRecord, patch: UserPatch
     change.endSessions = !patch.is_active;
     record(patch.is_active ? "admin_user_enabled" : "admin_user_disabled");
   }
+  let verified = user.emailVerified;
   if (patch.email !== undefined) {
     change.email = emailChange(user, patch.email);
     if (change.email!.email !== user.email) record("admin_user_updated", { field: "email" });
+    // As the account's own email change: a new address is unverified, the same one in another case is not new.
+    if (change.email!.normalized !== loginIdentifiers(user.username, user.email).email) change.emailVerified = verified = false;
+  }
+  if (patch.email_verified !== undefined) {
+    change.emailVerified = patch.email_verified;
+    if (patch.email_verified !== verified) record("admin_user_updated", { field: "email_verified" });
   }
   return { change, events };
 }

@@ -59,6 +59,7 @@ function assignments(change: UserChange): { sql: string; args: unknown[] } {
     set("email", change.email.email);
     set("email_normalized", change.email.normalized);
   }
+  if (change.emailVerified !== undefined) set("email_verified", change.emailVerified ? 1 : 0);
   if (change.endSessions) parts.push("token_version = token_version + 1");
   return { sql: parts.join(", "), args };
 }

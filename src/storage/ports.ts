@@ -50,6 +50,7 @@ export interface UserChange {
   isActive?: boolean;
   /** The new email (null removes it) and its normalised login identifier. */
   email?: { email: string | null; normalized: string | null };
+  emailVerified?: boolean;
   /** Bumps token_version: every session and access token of the user ends at once. */
   endSessions?: boolean;
 }
