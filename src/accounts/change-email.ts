@@ -1,6 +1,7 @@
-// Changing a user's email (the administration's PATCH /admin/users/{id} calls this): the address
-// and its login identifier change together, and email_verified resets unless the normalised
-// address is the same. The caller audits with its actor.
+// Changing a user's email: the address and its login identifier change together, and
+// email_verified resets unless the normalised address is the same. The caller audits with its
+// actor. (PATCH /admin/users/{id} applies the same rule inside UserStore.update, whose one batch
+// also holds the other fields and the audit rows.)
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";

@@ -62,8 +62,9 @@ function plan(rt: Runtime, actor: UserRecord, user: UserRecord, patch: UserPatch
   if (patch.email !== undefined) {
     change.email = emailChange(user, patch.email);
     if (change.email!.email !== user.email) record("admin_user_updated", { field: "email" });
-    // As the account's own email change: a new address is unverified, the same one in another case is not new.
-    if (change.email!.normalized !== loginIdentifiers(user.username, user.email).email) change.emailVerified = verified = false;
+    // The store resets email_verified for a new address (as the account's own email change does);
+    // `verified` follows it here only to tell whether an explicit email_verified changes anything.
+    if (change.email!.normalized !== loginIdentifiers(user.username, user.email).email) verified = false;
   }
   if (patch.email_verified !== undefined) {
     change.emailVerified = patch.email_verified;

@@ -44,6 +44,16 @@ describe.each(stores)("UserStore.update contract: %s", (name, make) => {
     expect(await store.findByIdentifier(email.toLowerCase())).toBeNull();
   });
 
+  it("resets email_verified for a new address, keeps it for the same one in another case, and lets an explicit value win", async () => {
+    const store = make();
+    const user = await created(store);
+    const same = user.email!.toUpperCase();
+    expect(await store.update(user.id, { emailVerified: true }, AT, [])).toMatchObject({ emailVerified: true });
+    expect(await store.update(user.id, { email: { email: same, normalized: same.toLowerCase() } }, AT, [])).toMatchObject({ email: same, emailVerified: true });
+    expect(await store.update(user.id, { email: { email: `x.${user.email}`, normalized: `x.${user.email}` } }, AT, [])).toMatchObject({ emailVerified: false });
+    expect(await store.update(user.id, { email: { email: `y.${user.email}`, normalized: `y.${user.email}` }, emailVerified: true }, AT, [])).toMatchObject({ emailVerified: true });
+  });
+
   it("answers conflict for another account's identifier and changes nothing", async () => {
     const store = make();
     const [user, other] = [await created(store), await created(store)];
