@@ -6,9 +6,9 @@ import { loadSecrets, type Secrets } from "./crypto/purpose-keys";
 import { logEvent } from "./log";
 import { d1CommonPasswords } from "./storage/common-passwords";
 import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
+import { d1SessionIndex } from "./storage/d1-session-index";
 import { d1ClientStore } from "./storage/d1-clients";
 import { d1UserDirectory } from "./storage/d1-directory";
-import { d1SessionIndex } from "./storage/d1-session-index";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
 import type { AllStores, Stores } from "./storage/ports";
@@ -99,7 +99,7 @@ export function defaultStores(env: Env): AllStores {
     accounts: withUserInvalidation(d1AccountStore(env.DB)),
     directory: d1UserDirectory(env.DB),
     clients: d1ClientStore(env.DB),
-  };
+  } as AllStores;
 }
 
 export async function buildRuntime(env: Env, options: RuntimeOptions = {}, clientIp: string | null = null): Promise<Runtime> {

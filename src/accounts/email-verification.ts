@@ -1,6 +1,6 @@
 // Email verification: a one-time token sent to the account's current address;
 // redeeming it marks the email verified only while that address is still the account's. Changing
-// the email (change-email.ts) resets the flag.
+// the email (PATCH /admin/users/{id}: src/admin/users.ts) resets the flag.
 import { auditEvent, logAudit } from "../audit/audit";
 import { assertDeliveryUsable } from "../delivery/deliver";
 import { buildMessage, type Message } from "../delivery/message";

@@ -111,35 +111,6 @@ export function d1AccountStore(db: D1Database): AccountStore {
       });
     },
 
-    changeEmail(userId, email, normalisedEmail, at) {
-      return guardStorage("accounts.changeEmail", async () => {
-        try {
-          const results = await db.batch<UserRow>([
-            // The old email's identifier, unless it is also the username's (seed 002's email-shaped names).
-            db
-              .prepare(`DELETE FROM login_identifiers WHERE user_id = ?1 AND identifier IN (SELECT email_normalized FROM users WHERE id = ?1 AND email_normalized <> username_normalized)`)
-              .bind(userId),
-            db
-              .prepare(`INSERT INTO login_identifiers (identifier, user_id) SELECT ?2, ?1 FROM users WHERE id = ?1 AND ?2 IS NOT NULL AND username_normalized <> ?2`)
-              .bind(userId, normalisedEmail),
-            // SET reads the old row: verified stays only for the same normalised address.
-            db
-              .prepare(
-                `UPDATE users SET email = ?3, email_normalized = ?2, updated_at = ?4,
-                   email_verified = CASE WHEN email_normalized IS ?2 THEN email_verified ELSE 0 END
-                 WHERE id = ?1 ${RETURNING}`,
-              )
-              .bind(userId, normalisedEmail, email, at),
-          ]);
-          const row = results[2]?.results[0];
-          return row ? toRecord(row) : null;
-        } catch (error) {
-          if (isUniqueViolation(error)) return "conflict" as const;
-          throw error;
-        }
-      });
-    },
-
     erase(userId, pseudonym, event) {
       return guardStorage("accounts.erase", async () => {
         const results = await db.batch<{ id: string }>([

@@ -61,18 +61,6 @@ export function memoryAccountStore(users: ReturnType<typeof memoryUserStore>, au
       await audit.record(event);
       return structuredClone(user);
     },
-    async changeEmail(userId, email, normalised, at) {
-      const user = users.rows.get(userId);
-      if (!user) return null;
-      const owner = normalised === null ? undefined : users.identifiers.get(normalised);
-      if (owner !== undefined && owner !== userId) return "conflict";
-      const previous = normalisedEmail(user);
-      const username = normaliseUsername(user.username);
-      if (previous !== null && previous !== username) users.identifiers.delete(previous);
-      if (normalised !== null && normalised !== username) users.identifiers.set(normalised, userId);
-      Object.assign(user, { email, updatedAt: at, emailVerified: previous === normalised ? user.emailVerified : false });
-      return structuredClone(user);
-    },
     async erase(userId, pseudonym, event) {
       if (!users.rows.has(userId)) return false;
       for (const recorded of audit.events) if (recorded.userId === userId) recorded.userId = pseudonym;

@@ -292,11 +292,6 @@ export interface AccountStore {
    */
   changePassword(userId: string, passwordHash: string, event: AuditEvent): Promise<UserRecord | null>;
   /**
-   * Changes (or removes) the email and its login identifier; email_verified resets unless the
-   * normalised address is unchanged. "conflict" when another account has the address.
-   */
-  changeEmail(userId: string, email: string | null, normalisedEmail: string | null, at: string): Promise<UserRecord | "conflict" | null>;
-  /**
    * Deletes the user, its login identifiers and tokens, rewrites its audit rows' user id to
    * `pseudonym` and records `event` (already pseudonymous), in one transaction; false when absent.
    */
