@@ -58,15 +58,17 @@ function plan(rt: Runtime, actor: UserRecord, user: UserRecord, patch: UserPatch
     change.endSessions = !patch.is_active;
     record(patch.is_active ? "admin_user_enabled" : "admin_user_disabled");
   }
+  let verified = user.emailVerified;
   if (patch.email !== undefined) {
     change.email = emailChange(user, patch.email);
     if (change.email!.email !== user.email) record("admin_user_updated", { field: "email" });
-    // A new address is unverified until its owner proves it (or the admin says so below).
-    if (change.email!.normalized !== loginIdentifiers(user.username, user.email).email && user.emailVerified) change.emailVerified = false;
+    // The store resets email_verified for a new address (as the account's own email change does);
+    // `verified` follows it here only to tell whether an explicit email_verified changes anything.
+    if (change.email!.normalized !== loginIdentifiers(user.username, user.email).email) verified = false;
   }
   if (patch.email_verified !== undefined) {
-    if (patch.email_verified !== (change.emailVerified ?? user.emailVerified)) record("admin_user_updated", { field: "email_verified" });
     change.emailVerified = patch.email_verified;
+    if (patch.email_verified !== verified) record("admin_user_updated", { field: "email_verified" });
   }
   return { change, events };
 }

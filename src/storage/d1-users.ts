@@ -58,6 +58,9 @@ function assignments(change: UserChange): { sql: string; args: unknown[] } {
   if (change.email !== undefined) {
     set("email", change.email.email);
     set("email_normalized", change.email.normalized);
+    // SET reads the old row, so a new address is unverified and the
+    // same one (in another case) keeps its state, whatever a concurrent request did meanwhile.
+    if (change.emailVerified === undefined) parts.push(`email_verified = CASE WHEN email_normalized IS ?${args.length + 2} THEN email_verified ELSE 0 END`);
   }
   if (change.emailVerified !== undefined) set("email_verified", change.emailVerified ? 1 : 0);
   if (change.endSessions) parts.push("token_version = token_version + 1");

@@ -40,8 +40,9 @@ export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord>; 
       const next: UserRecord = { ...structuredClone(row), updatedAt: at };
       if (change.roles !== undefined) next.roles = [...change.roles];
       if (change.isActive !== undefined) next.isActive = change.isActive;
-      if (change.endSessions) next.tokenVersion += 1;
+      if (change.email !== undefined && change.email.normalized !== (row.email?.toLowerCase() ?? null)) next.emailVerified = false;
       if (change.emailVerified !== undefined) next.emailVerified = change.emailVerified;
+      if (change.endSessions) next.tokenVersion += 1;
       const isAdmin = (u: UserRecord) => u.isActive && u.roles.includes("admin");
       if (isAdmin(row) && !isAdmin(next) && ![...rows.values()].some((u) => u.id !== id && isAdmin(u))) throw lastAdminConflict();
       if (change.email !== undefined) {

@@ -48,11 +48,12 @@ export interface UserStore {
 export interface UserChange {
   roles?: string[];
   isActive?: boolean;
-  /** The new email (null removes it) and its normalised login identifier. */
+  /** The new email (null removes it) and its normalised login identifier; a new address is unverified. */
   email?: { email: string | null; normalized: string | null };
+  /** Set explicitly: wins over the reset a new address makes. */
+  emailVerified?: boolean;
   /** Bumps token_version: every session and access token of the user ends at once. */
   endSessions?: boolean;
-  emailVerified?: boolean;
 }
 
 /** One page of a keyset listing: `after` is the key to pass for the next page, null at the end. */

@@ -53,6 +53,20 @@ describe("admin routes when D1 fails", () => {
     expect(identifiers.results).toEqual([{ identifier: user.username.toLowerCase() }, { identifier: `${user.username.toLowerCase()}@example.com` }].sort((a, b) => (a.identifier < b.identifier ? -1 : 1)));
   });
 
+  it("disable when the session index then fails: 503; what stays changed is the D1 batch, which already ends every session", async () => {
+    const [admin, user] = [await makeAdmin(), await makeUser("f3")];
+    const send = appFailing("sessionIndex", "list");
+    await expectUnavailable(await send(admin.token, `/admin/users/${user.id}`, patch({ is_active: false })));
+    // Named: the user is disabled, token_version bumped and the event recorded (one batch) ...
+    expect(await env.DB.prepare("SELECT is_active, token_version FROM users WHERE id = ?").bind(user.id).first()).toEqual({ is_active: 0, token_version: 1 });
+    expect(await adminEvents(user.id)).toEqual({ n: 1 });
+    // ... so its tokens are refused although the index rows and KV records were not touched.
+    expect((await send(user.token, "/auth/me")).status).toBe(401);
+    expect((await send(admin.token, "/auth/refresh", json({ refresh_token: user.refresh }))).status).toBe(401);
+    // Repeating the request answers at once: the user is already disabled, nothing more is written.
+    expect((await appFailing("clients", "list")(admin.token, `/admin/users/${user.id}`, patch({ is_active: false }))).status).toBe(200);
+  });
+
   it("search, audit and client listings answer 503", async () => {
     const admin = await makeAdmin();
     await expectUnavailable(await appFailing("directory", "searchUsers")(admin.token, "/admin/users"));
