@@ -10,6 +10,7 @@ import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
 import { authRoutes } from "./routes/auth";
+import { verifyRoutes } from "./routes/verify";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
 
@@ -29,6 +30,7 @@ export function createApp(options: RuntimeOptions = {}) {
 
   app.route("/", wellKnownRoutes);
   app.route("/auth", authRoutes);
+  app.route("/auth", verifyRoutes);
   // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
   for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);
 
