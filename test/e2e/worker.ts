@@ -12,6 +12,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 export interface RunningWorker {
   url: string;
   port: number;
+  /** Its --persist-to directory: `wrangler d1 execute DB --local --persist-to` reaches its D1. */
+  persist: string;
   stop(): Promise<void>;
   logs(): string;
 }
@@ -63,7 +65,7 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Ru
     if (child.exitCode !== null) break;
     try {
       const response = await fetch(`${url}/.well-known/jwks.json`);
-      if (response.status === 200) return { url, port, stop, logs: () => output };
+      if (response.status === 200) return { url, port, persist, stop, logs: () => output };
     } catch {}
     await new Promise((r) => setTimeout(r, 250));
   }
