@@ -46,7 +46,7 @@ function requireBinary(name: string): string {
   return found;
 }
 
-async function serve(command: string, args: string[], url: string, dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Running> {
+export async function serve(command: string, args: string[], url: string, dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Running> {
   const child: ChildProcess = spawn(command, args, { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));

@@ -31,15 +31,18 @@ export async function freePort(): Promise<number> {
 
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
-/** `vars` are passed as `wrangler dev --var NAME:VALUE`, overriding wrangler.toml and .dev.vars. */
-export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
+/**
+ * `vars` are passed as `wrangler dev --var NAME:VALUE`, overriding wrangler.toml and .dev.vars
+ * (a function of the port when a value names it); `env` is added to the process environment.
+ */
+export async function startWorker(vars: Record<string, string> | ((port: number) => Record<string, string>) = {}, env: Record<string, string> = {}): Promise<RunningWorker> {
   const persist = mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
   const port = await freePort();
-  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const varArgs = Object.entries(typeof vars === "function" ? vars(port) : vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child: ChildProcess = spawn(
     process.execPath,
     ["scripts/start.mjs", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs],
-    { cwd: root, env: quietEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: root, env: { ...quietEnv, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
