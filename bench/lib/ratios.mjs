@@ -20,6 +20,9 @@ export function computeRatios(results) {
     refresh_rps_vs_peer_c50: check(ratio(ours.refresh.c50.rps, peer.refresh.c50.rps), ">= 5", (v) => v >= 5),
     me_rps_vs_peer_c50: check(ratio(ours.me.c50.rps, peer.me.c50.rps), ">= 3", (v) => v >= 3),
     me_cpu_ms_per_request: check(ours.me.c50.cpu_ms_per_request, "<= 0.5", (v) => v <= 0.5),
+    // Issue 12: a gateway's per-request check costs at most a fifth more than the authenticated GET
+    // (same verification and reads; it answers headers instead of the user as JSON).
+    forward_auth_cpu_vs_me_c50: check(ratio(ours.forward_auth.c50.cpu_ms_per_request, ours.me.c50.cpu_ms_per_request), "<= 1.2", (v) => v <= 1.2),
     // At 1 connection, against one hash per request measured right before it (floors.kdf_under_load).
     // Not at 50: a phase's CPU then includes up to 50 logins in flight at its end whose hash is
     // already done (the hash comes first, the storage calls after) but which wrk does not count.

@@ -1,5 +1,6 @@
 // The scenarios both sides are driven through, each at 1 connection (latency) and at 50
-// (throughput): login, refresh (following rotation), an authenticated GET, and our JWKS.
+// (throughput): login, refresh (following rotation), an authenticated GET, and ours alone: forward
+// auth (the sub-request a gateway makes for every request) and the JWKS.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { request } from "./http.mjs";
@@ -11,6 +12,7 @@ export const SIDES = {
     login: "/auth/login",
     refresh: { path: "/auth/refresh", template: '{"refresh_token":"%s"}', field: "refresh_token" },
     me: "/auth/me",
+    forwardAuth: "/auth/verify",
     jwks: "/.well-known/jwks.json",
     tokens: (body) => ({ access: body.access_token, refresh: body.refresh_token }),
   },
@@ -48,7 +50,7 @@ async function freshSessions(url, side, credentials, count) {
 /**
  * Runs every scenario of `side` against `target` ({ url, cpu }); `beforeLogin(label, connections,
  * seconds)` runs right before each login phase (the KDF floor, measured next to it in time). Returns
- * { login: { c1, c50 }, refresh: {...}, me: {...}, jwks?: {...} }.
+ * { login: { c1, c50 }, refresh: {...}, me: {...}, forward_auth?: {...}, jwks?: {...} }.
  */
 export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup, beforeLogin }) {
   const credentials = JSON.stringify({ username, password });
@@ -58,6 +60,7 @@ export async function runScenarios({ target, side, username, password, durations
     login: { url: target.url + side.login, env: { BENCH_METHOD: "POST", BENCH_BODY: credentials } },
     refresh: { url: target.url + side.refresh.path, script: "refresh-chain", chains: true },
     me: { url: target.url + side.me, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } },
+    ...(side.forwardAuth ? { forward_auth: { url: target.url + side.forwardAuth, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } } } : {}),
     ...(side.jwks ? { jwks: { url: target.url + side.jwks, env: { BENCH_METHOD: "GET" } } } : {}),
   };
   const results = {};

@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blocksOf } from "../docs/markdown";
 import { serve, type Running } from "./gateway-servers";
 import { freePort, startWorker, type RunningWorker } from "./worker";
 
@@ -58,5 +60,12 @@ describe("a Worker bound to edge-auth calls AuthService.verify over RPC", () => 
     expect([missing.status, await missing.json()]).toEqual([401, { error: "missing_token" }]);
     const forged = await fetch(`${gateway.url}api/orders`, { headers: { Authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl" } });
     expect([forged.status, await forged.json()]).toEqual([401, { error: "invalid_token" }]);
+  });
+});
+
+describe("docs/gateways.md", () => {
+  it("shows this gateway Worker as it is (the block is not run by the doc tests, so it is held here)", () => {
+    const shown = blocksOf("docs/gateways.md").filter((b) => b.lang === "ts").map((b) => b.code.trimEnd());
+    expect(shown).toEqual([readFileSync(path.join(root, "test/e2e/rpc-gateway/worker.ts"), "utf8").trimEnd()]);
   });
 });
