@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort } from "./worker";
+import { freePort, stopProcessGroup } from "./worker";
 
 const examples = path.resolve(import.meta.dirname, "../../docs/examples/gateways");
 
@@ -52,16 +52,7 @@ export async function serve(command: string, args: string[], url: string, dir: s
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {}
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
+    await stopProcessGroup(child);
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 20_000;

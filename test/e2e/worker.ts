@@ -29,6 +29,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** SIGTERM to a detached child's whole process group (wrangler, workerd), SIGKILL after 5 s. */
+export async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || !child.pid) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {}
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {}
+}
+
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
 /**
@@ -50,16 +63,7 @@ export async function startWorker(vars: Record<string, string> | ((port: number)
   const url = `http://127.0.0.1:${port}`;
 
   const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {}
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
+    await stopProcessGroup(child);
     rmSync(persist, { recursive: true, force: true });
   };
 
