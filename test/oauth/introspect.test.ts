@@ -14,7 +14,7 @@ import type { AllStores } from "../../src/storage/ports";
 import { json, registerUser, TestClock, testEnv } from "../helpers";
 import { answer, basic, CLIENT_FAILED, form, makeClient, oauthError, send, type TestClient } from "./support";
 
-type Send = (path: string, init?: RequestInit) => Promise<Response>;
+type Send = (path: string, init?: RequestInit) => Promise<Response> | Response;
 const ip = () => `198.51.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}`;
 const over = (app: ReturnType<typeof createApp>): Send => (path, init = {}) =>
   Promise.resolve(app.request(path, { ...init, headers: { "CF-Connecting-IP": ip(), ...(init.headers as Record<string, string>) } }, testEnv));

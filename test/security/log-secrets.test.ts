@@ -87,7 +87,7 @@ describe("log lines carry no secrets", () => {
   it("the OAuth endpoints log no client secret, Basic credential or token, before any redaction", async () => {
     const lines = captureLogLines();
     vi.spyOn(logRedaction, "apply").mockImplementation((line) => line);
-    const send = (path: string, init: RequestInit) => realApp.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": "198.51.100.77" } }, testEnv);
+    const send = (path: string, init: RequestInit = {}) => realApp.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": "198.51.100.77" } }, testEnv);
     const client = await makeClient();
     const wrong = "wrong-client-secret-" + crypto.randomUUID();
     const user = await registerUser(send);
