@@ -17,7 +17,8 @@ const failed = (reason: string) => new AuthError("invalid_client", "Client authe
 
 interface Credentials {
   clientId: string;
-  secret: string;
+  /** Undefined for a public client, which names itself with client_id alone (RFC 6749 §3.2.1). */
+  secret?: string;
 }
 
 /** RFC 6749 §2.3.1: each part is form-urlencoded (so "+" is a space), then "id:secret" in base64. */
@@ -51,7 +52,7 @@ function presented(c: Context<AppEnv>, params: Params): Credentials | null {
     return basic;
   }
   if (bodyId === undefined && bodySecret === undefined) return null;
-  if (bodyId === undefined || bodySecret === undefined) throw failed("client_id or client_secret missing");
+  if (bodyId === undefined) throw failed("client_secret without client_id");
   return { clientId: bodyId, secret: bodySecret };
 }
 
@@ -65,7 +66,7 @@ export const CLIENT_AUTH_MEMO_MS = 30_000;
 const MAX_MEMO = 1_000;
 const memo = new WeakMap<object, Map<string, { client: ClientRecord; until: number }>>();
 
-async function verify(rt: Runtime, credentials: Credentials): Promise<ClientRecord> {
+async function verify(rt: Runtime, credentials: Required<Credentials>): Promise<ClientRecord> {
   let known = memo.get(rt.secrets!);
   if (!known) memo.set(rt.secrets!, (known = new Map()));
   // A digest, so no secret stays in memory; only a pair that verified is ever stored.
@@ -81,15 +82,20 @@ async function verify(rt: Runtime, credentials: Credentials): Promise<ClientReco
   return client;
 }
 
-/** The authenticated client; null when the request presents no client credentials at all. */
-export async function authenticateClientIfSent(c: Context<AppEnv>, params: Params): Promise<ClientRecord | null> {
+/** Who the request says it is, on endpoints open to public clients. */
+export type Caller = { kind: "confidential"; client: ClientRecord } | { kind: "public"; clientId: string } | { kind: "anonymous" };
+
+/** A confidential client's credentials, when sent, must be valid; a public client only names itself. */
+export async function identifyCaller(c: Context<AppEnv>, params: Params): Promise<Caller> {
   const credentials = presented(c, params);
-  return credentials ? verify(c.get("rt"), credentials) : null;
+  if (!credentials) return { kind: "anonymous" };
+  if (credentials.secret === undefined) return { kind: "public", clientId: credentials.clientId };
+  return { kind: "confidential", client: await verify(c.get("rt"), { clientId: credentials.clientId, secret: credentials.secret }) };
 }
 
-/** The authenticated client; 401 invalid_client when none is presented. */
+/** The authenticated client; 401 invalid_client for anything less than valid credentials. */
 export async function authenticateClient(c: Context<AppEnv>, params: Params): Promise<ClientRecord> {
-  const client = await authenticateClientIfSent(c, params);
-  if (!client) throw failed("no client authentication");
-  return client;
+  const caller = await identifyCaller(c, params);
+  if (caller.kind !== "confidential") throw failed(caller.kind === "public" ? "client_id without a secret" : "no client authentication");
+  return caller.client;
 }

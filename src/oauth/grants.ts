@@ -2,7 +2,7 @@
 // MUST NOT be used, and a browser or app logs in through the native API instead.
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
-import { refreshSession } from "../sessions/sessions";
+import { findSession, INVALID_GRANT, refreshSession } from "../sessions/sessions";
 import type { ClientRecord } from "../storage/ports";
 import { signAccessToken, type VerifiedAccessToken } from "../tokens/access-token";
 import { newSessionId } from "../tokens/refresh-token";
@@ -33,10 +33,17 @@ export async function clientCredentialsGrant(rt: Runtime, client: ClientRecord, 
   return { access_token: accessToken, token_type: "Bearer", expires_in: accessTtl, scope: granted };
 }
 
-/** refresh_token: /auth/refresh's rotation, reuse detection and throttling (refreshSession). */
-export async function refreshTokenGrant(rt: Runtime, refreshToken: string, scope: string | undefined) {
+/**
+ * refresh_token: /auth/refresh's rotation, reuse detection and throttling (refreshSession).
+ * `clientId`: a client that identified itself must be the session's client (RFC 6749 §6: the
+ * token is bound to the client it was issued to); checked before rotating.
+ */
+export async function refreshTokenGrant(rt: Runtime, refreshToken: string, scope: string | undefined, clientId?: string) {
   // RFC 6749 §6: a refresh may only narrow the original grant, and a user's session has no scopes.
   if ((scopesOf(scope) ?? []).length > 0) throw new AuthError("invalid_scope", "The requested scope exceeds the scope originally granted.");
+  if (clientId !== undefined && (await findSession(rt, refreshToken)).session.clientId !== clientId) {
+    throw new AuthError("invalid_grant", INVALID_GRANT, { reason: `refresh token of another client than ${clientId}` });
+  }
   const { tokens } = await refreshSession(rt, refreshToken);
   return tokens;
 }

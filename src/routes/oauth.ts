@@ -3,7 +3,7 @@
 // src/oauth/dialect.ts, installed on /oauth/* in app.ts.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/types";
-import { authenticateClient, authenticateClientIfSent } from "../oauth/client-auth";
+import { authenticateClient, identifyCaller } from "../oauth/client-auth";
 import { NO_CACHE } from "../oauth/dialect";
 import { clientCredentialsGrant, refreshTokenGrant, unsupportedGrant } from "../oauth/grants";
 import { introspectToken } from "../oauth/introspection";
@@ -22,9 +22,11 @@ export const oauthRoutes = new Hono<AppEnv>()
       return c.json(await clientCredentialsGrant(rt, client, optional(params, "scope")));
     }
     if (grant === "refresh_token") {
-      // Sessions belong to public clients (the native API's); credentials, when sent, must be valid.
-      await authenticateClientIfSent(c, params);
-      return c.json(await refreshTokenGrant(rt, required(params, "refresh_token"), optional(params, "scope")));
+      // Sessions belong to public clients (the native API's and the profiles'): a client that
+      // names itself must be the session's; credentials, when sent, must be valid.
+      const caller = await identifyCaller(c, params);
+      const clientId = caller.kind === "public" ? caller.clientId : caller.kind === "confidential" ? caller.client.clientId : undefined;
+      return c.json(await refreshTokenGrant(rt, required(params, "refresh_token"), optional(params, "scope"), clientId));
     }
     throw unsupportedGrant();
   })
@@ -39,7 +41,7 @@ export const oauthRoutes = new Hono<AppEnv>()
   .post("/revoke", async (c) => {
     const params = await readParams(c);
     // Holding the token is proof enough (as with logout); client credentials, when sent, must be valid.
-    await authenticateClientIfSent(c, params);
+    await identifyCaller(c, params);
     await revokeToken(c.get("rt"), required(params, "token"));
     c.header("Cache-Control", NO_CACHE["Cache-Control"]);
     c.header("Pragma", NO_CACHE.Pragma);

@@ -109,6 +109,17 @@ describe("grant_type=refresh_token", () => {
     expect(await answer(await token({ grant_type: "refresh_token", refresh_token: user.refresh_token }))).toEqual(oauthError(400, "invalid_grant", INVALID_GRANT));
   });
 
+  it("a client that names itself must be the session's: client_id alone (a public client) or valid credentials (RFC 6749 §6)", async () => {
+    const user = await registerUser(send);
+    const other = await makeClient();
+    expect((await answer(await token({ grant_type: "refresh_token", refresh_token: user.refresh_token, client_id: "bearer-api" })))).toEqual(oauthError(400, "invalid_grant", INVALID_GRANT));
+    expect(await answer(await token({ grant_type: "refresh_token", refresh_token: user.refresh_token }, basic(other.client_id, other.client_secret)))).toEqual(oauthError(400, "invalid_grant", INVALID_GRANT));
+    expect(await answer(await token({ grant_type: "refresh_token", refresh_token: user.refresh_token }, basic(other.client_id, "G".repeat(43))))).toEqual(CLIENT_FAILED);
+    // None of these rotated the family: its own client still refreshes with the original token.
+    const own = await answer(await token({ grant_type: "refresh_token", refresh_token: user.refresh_token, client_id: "edge-auth" }));
+    expect([own.status, own.body.token_type]).toEqual([200, "Bearer"]);
+  });
+
   it("without refresh_token: 400 invalid_request; with a scope (none was granted): 400 invalid_scope", async () => {
     expect(await answer(await token({ grant_type: "refresh_token" }))).toEqual(oauthError(400, "invalid_request", "The refresh_token parameter is required."));
     const user = await registerUser(send);
