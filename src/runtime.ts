@@ -6,6 +6,8 @@ import { loadSecrets, type Secrets } from "./crypto/purpose-keys";
 import { logEvent } from "./log";
 import { d1CommonPasswords } from "./storage/common-passwords";
 import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
+import { d1ClientStore } from "./storage/d1-clients";
+import { d1UserDirectory } from "./storage/d1-directory";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
 import type { AllStores, Stores } from "./storage/ports";
@@ -84,7 +86,14 @@ export function preparedFor(env: Env): Promise<Prepared> {
 
 export function defaultStores(env: Env): AllStores {
   const hot = withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
-  return { ...hot, commonPasswords: d1CommonPasswords(env.DB), attempts: d1LoginAttemptStore(env.DB), audit: d1AuditStore(env.DB) };
+  return {
+    ...hot,
+    commonPasswords: d1CommonPasswords(env.DB),
+    attempts: d1LoginAttemptStore(env.DB),
+    audit: d1AuditStore(env.DB),
+    directory: d1UserDirectory(env.DB),
+    clients: d1ClientStore(env.DB),
+  } as AllStores;
 }
 
 export async function buildRuntime(env: Env, options: RuntimeOptions = {}, clientIp: string | null = null): Promise<Runtime> {

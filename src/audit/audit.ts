@@ -13,6 +13,17 @@ const LEVEL: Record<EventName, LogLevel> = {
   refresh_reuse_detected: "warn",
   logout_all: "info",
   password_changed: "info",
+  // Administrators' changes: warn, as each one changes who may do what.
+  admin_user_updated: "warn",
+  admin_user_disabled: "warn",
+  admin_user_enabled: "warn",
+  admin_logout: "warn",
+  admin_user_deleted: "warn",
+  admin_client_created: "warn",
+  admin_client_deleted: "warn",
+  admin_client_secret_rotated: "warn",
+  admin_role_granted: "warn",
+  admin_role_revoked: "warn",
 };
 
 export function auditEvent(rt: Runtime, event: EventName, fields: Partial<Pick<AuditEvent, "userId" | "subject" | "detail">> = {}): AuditEvent {

@@ -3,7 +3,7 @@
 // the key sets a rotation still accepts (REFRESH_TOKEN_SECRET_PREVIOUS, the pre-derivation format).
 import { importHmacKey, utf8 } from "./bytes";
 
-export type Purpose = "refreshMac" | "successor" | "csrf" | "identifierDigest";
+export type Purpose = "refreshMac" | "successor" | "csrf" | "identifierDigest" | "clientSecret";
 
 /** RFC 5869 §3.2: `info` binds each output to its purpose; the version lets a format change get new keys. */
 const INFO: Record<Purpose, string> = {
@@ -11,6 +11,7 @@ const INFO: Record<Purpose, string> = {
   successor: "edge-auth refresh-token successor v1",
   csrf: "edge-auth csrf token v1",
   identifierDigest: "edge-auth identifier digest v1",
+  clientSecret: "edge-auth client secret hash v1",
 };
 
 export interface KeySet extends Record<Purpose, CryptoKey> {
@@ -38,14 +39,20 @@ async function deriveKeySet(secret: string): Promise<KeySet> {
       false,
       ["sign"],
     );
-  const [refreshMac, successor, csrf, identifierDigest] = await Promise.all([derive("refreshMac"), derive("successor"), derive("csrf"), derive("identifierDigest")]);
-  return { scheme: "derived", refreshMac, successor, csrf, identifierDigest };
+  const [refreshMac, successor, csrf, identifierDigest, clientSecret] = await Promise.all([
+    derive("refreshMac"),
+    derive("successor"),
+    derive("csrf"),
+    derive("identifierDigest"),
+    derive("clientSecret"),
+  ]);
+  return { scheme: "derived", refreshMac, successor, csrf, identifierDigest, clientSecret };
 }
 
 /** Before derivation one key served every purpose; the messages carried distinct prefixes. */
 async function legacyKeySet(secret: string): Promise<KeySet> {
   const key = await importHmacKey(secret);
-  return { scheme: "legacy", refreshMac: key, successor: key, csrf: key, identifierDigest: key };
+  return { scheme: "legacy", refreshMac: key, successor: key, csrf: key, identifierDigest: key, clientSecret: key };
 }
 
 /**

@@ -1,9 +1,11 @@
 // UserStore on D1. Uniqueness is enforced by UNIQUE indexes on normalised identifiers; the user
 // row and its identifiers are written in one db.batch(), D1's only transaction.
+import { auditRowWhen } from "./d1-audit-rows";
 import { guardStorage } from "./guard";
-import { distinctIdentifiers, type UserRecord, type UserStore } from "./ports";
+import { isLastAdminRefusal } from "./last-admin";
+import { distinctIdentifiers, type UserChange, type UserRecord, type UserStore } from "./ports";
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   email: string | null;
@@ -16,9 +18,10 @@ interface UserRow {
   last_login_at: string | null;
 }
 
-const COLUMNS = "u.id, u.username, u.email, u.password_hash, u.roles, u.is_active, u.token_version, u.created_at, u.updated_at, u.last_login_at";
+const COLUMN_NAMES = ["id", "username", "email", "password_hash", "roles", "is_active", "token_version", "created_at", "updated_at", "last_login_at"];
+export const COLUMNS = COLUMN_NAMES.map((name) => `u.${name}`).join(", ");
 
-function toRecord(row: UserRow): UserRecord {
+export function toRecord(row: UserRow): UserRecord {
   let roles: string[] = [];
   try {
     const parsed = JSON.parse(row.roles);
@@ -40,7 +43,33 @@ function toRecord(row: UserRow): UserRecord {
   };
 }
 
-const isUniqueViolation = (error: unknown) => error instanceof Error && /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(error.message);
+/** The SET clause of an administrator's change; ?1 is the id and ?2 the time. */
+function assignments(change: UserChange): { sql: string; args: unknown[] } {
+  const parts = ["updated_at = ?2"];
+  const args: unknown[] = [];
+  const set = (column: string, value: unknown) => {
+    args.push(value);
+    parts.push(`${column} = ?${args.length + 2}`);
+  };
+  if (change.roles !== undefined) set("roles", JSON.stringify(change.roles));
+  if (change.isActive !== undefined) set("is_active", change.isActive ? 1 : 0);
+  if (change.email !== undefined) {
+    set("email", change.email.email);
+    set("email_normalized", change.email.normalized);
+  }
+  if (change.endSessions) parts.push("token_version = token_version + 1");
+  return { sql: parts.join(", "), args };
+}
+
+/** A changed email moves the account's email login identifier; the username's stays. */
+function identifierMoves(db: D1Database, id: string, normalized: string | null): D1PreparedStatement[] {
+  const drop = db.prepare("DELETE FROM login_identifiers WHERE user_id = ?1 AND identifier <> (SELECT username_normalized FROM users WHERE id = ?1)").bind(id);
+  if (normalized === null) return [drop];
+  return [drop, db.prepare("INSERT INTO login_identifiers (identifier, user_id) SELECT ?2, id FROM users WHERE id = ?1 AND username_normalized <> ?2").bind(id, normalized)];
+}
+
+// The last-admin trigger's RAISE(ABORT) is a SQLITE_CONSTRAINT too: it is not a taken identifier.
+const isUniqueViolation = (error: unknown) => error instanceof Error && /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(error.message) && !isLastAdminRefusal(error);
 
 export function d1UserStore(db: D1Database): UserStore {
   return {
@@ -88,6 +117,25 @@ export function d1UserStore(db: D1Database): UserStore {
           .prepare("UPDATE users SET last_login_at = ?1, password_hash = COALESCE(?2, password_hash), updated_at = CASE WHEN ?2 IS NULL THEN updated_at ELSE ?1 END WHERE id = ?3")
           .bind(at, newPasswordHash ?? null, id)
           .run();
+      });
+    },
+
+    update(id, change, at, events) {
+      const { sql, args } = assignments(change);
+      const statements = [
+        db.prepare(`UPDATE users SET ${sql} WHERE id = ?1 RETURNING ${COLUMN_NAMES.join(", ")}`).bind(id, at, ...args),
+        ...(change.email !== undefined ? identifierMoves(db, id, change.email.normalized) : []),
+        ...events.map((event) => auditRowWhen(db, event, "EXISTS (SELECT 1 FROM users WHERE id = ?7)", id)),
+      ];
+      return guardStorage("users.update", async () => {
+        try {
+          const [updated] = await db.batch<UserRow>(statements);
+          const row = updated?.results[0];
+          return row ? toRecord(row) : ("not_found" as const);
+        } catch (error) {
+          if (isUniqueViolation(error)) return "conflict" as const;
+          throw error;
+        }
       });
     },
 

@@ -1,6 +1,7 @@
 // In-memory twins of the storage ports, for clock-driven and fault-injection tests. They keep the
 // adapters' observable behaviour (held to it by test/storage/contract.ts), including TTL expiry
 // against an injected clock, which real KV TTLs cannot follow.
+import { lastAdminConflict } from "./last-admin";
 import { distinctIdentifiers, KV_MIN_TTL, type SessionRecord, type SessionStore, type UserRecord, type UserStore } from "./ports";
 
 export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord> } {
@@ -28,6 +29,26 @@ export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord> }
       if (!row) return;
       row.lastLoginAt = at;
       if (newPasswordHash) Object.assign(row, { passwordHash: newPasswordHash, updatedAt: at });
+    },
+    // The D1 adapter's rules without its audit rows (memory apps record audit events in D1).
+    async update(id, change, at) {
+      const row = rows.get(id);
+      if (!row) return "not_found";
+      const taken = change.email?.normalized != null ? identifiers.get(change.email.normalized) : undefined;
+      if (taken !== undefined && taken !== id) return "conflict";
+      const next: UserRecord = { ...structuredClone(row), updatedAt: at };
+      if (change.roles !== undefined) next.roles = [...change.roles];
+      if (change.isActive !== undefined) next.isActive = change.isActive;
+      if (change.endSessions) next.tokenVersion += 1;
+      const isAdmin = (u: UserRecord) => u.isActive && u.roles.includes("admin");
+      if (isAdmin(row) && !isAdmin(next) && ![...rows.values()].some((u) => u.id !== id && isAdmin(u))) throw lastAdminConflict();
+      if (change.email !== undefined) {
+        for (const [identifier, owner] of identifiers) if (owner === id && identifier !== row.username.toLowerCase()) identifiers.delete(identifier);
+        if (change.email.normalized !== null) identifiers.set(change.email.normalized, id);
+        next.email = change.email.email;
+      }
+      rows.set(id, next);
+      return clone(next)!;
     },
     async bumpTokenVersion(id, at) {
       const row = rows.get(id);

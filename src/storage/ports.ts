@@ -34,6 +34,65 @@ export interface UserStore {
   recordLogin(id: string, at: string, newPasswordHash?: string): Promise<void>;
   /** Invalidates every session and access token of the user; returns the new version. */
   bumpTokenVersion(id: string, at: string): Promise<number>;
+  /**
+   * An administrator's change and its audit events, in one transaction: the events are stored
+   * only with the change. "conflict" when the new email is another account's identifier; removing
+   * the last active admin throws the 409 of storage/last-admin.ts and changes nothing.
+   */
+  update(id: string, change: UserChange, at: string, events: readonly AuditEvent[]): Promise<UserRecord | "not_found" | "conflict">;
+}
+
+/** What an administrator may change on an account (PATCH /admin/users/{id}, admin logout). */
+export interface UserChange {
+  roles?: string[];
+  isActive?: boolean;
+  /** The new email (null removes it) and its normalised login identifier. */
+  email?: { email: string | null; normalized: string | null };
+  /** Bumps token_version: every session and access token of the user ends at once. */
+  endSessions?: boolean;
+}
+
+/** One page of a keyset listing: `after` is the key to pass for the next page, null at the end. */
+export interface Page<T> {
+  items: T[];
+  after: string | null;
+}
+
+export interface StoredAuditEvent extends AuditEvent {
+  id: number;
+}
+
+/** The administrator's reads (D1 only): not cached, not on any hot path. */
+export interface UserDirectory {
+  /** The user as D1 has it now, past the per-isolate read cache: what an admin check decides on. */
+  findUser(id: string): Promise<UserRecord | null>;
+  /** How many active accounts hold the admin role. */
+  countActiveAdmins(): Promise<number>;
+  /** Users by normalised username, after `after`; `prefix` matches the normalised username or email. */
+  searchUsers(query: { prefix: string | null; after: string | null; limit: number }): Promise<Page<UserRecord>>;
+  /** Audit events newest first (by id), before the id in `after`. */
+  listAudit(query: { userId: string | null; event: string | null; after: string | null; limit: number }): Promise<Page<StoredAuditEvent>>;
+}
+
+/** A service client of the client_credentials grant; the secret is never stored. */
+export interface ClientRecord {
+  clientId: string;
+  name: string;
+  scopes: string[];
+  /** `hmac_sha256$<base64url>` (src/clients/secret.ts). */
+  secretHash: string;
+  createdAt: string;
+  secretRotatedAt: string | null;
+}
+
+/** Service clients in D1 (`clients`, migration 0009); each change is stored with its audit event. */
+export interface ClientStore {
+  create(client: ClientRecord, event: AuditEvent): Promise<void>;
+  list(): Promise<ClientRecord[]>;
+  find(clientId: string): Promise<ClientRecord | null>;
+  delete(clientId: string, event: AuditEvent): Promise<boolean>;
+  /** Replaces the stored hash; `rotatedAt` null keeps the rotation time (a rehash under a new key). */
+  replaceSecret(clientId: string, secretHash: string, rotatedAt: string | null, event: AuditEvent | null): Promise<ClientRecord | null>;
 }
 
 /** A session is one refresh-token family. Times are epoch milliseconds. */
@@ -78,13 +137,33 @@ export interface SessionStore {
 /** A security event for the audit trail (D1 `audit_events`); never a secret in any field. */
 export interface AuditEvent {
   at: string;
-  event: "login_success" | "login_failure" | "lockout" | "refresh_reuse_detected" | "logout_all" | "password_changed";
+  event:
+    | "login_success"
+    | "login_failure"
+    | "lockout"
+    | "refresh_reuse_detected"
+    | "logout_all"
+    | "password_changed"
+    | AdminAuditEvent;
   userId: string | null;
   /** Keyed digest of a login identifier, for events about an identifier rather than an account. */
   subject: string | null;
   ip: string | null;
   detail: Record<string, string | number | boolean | null>;
 }
+
+/** Events of administrators' changes; each has the acting admin's id in `detail.actor`. */
+export type AdminAuditEvent =
+  | "admin_user_updated"
+  | "admin_user_disabled"
+  | "admin_user_enabled"
+  | "admin_logout"
+  | "admin_user_deleted"
+  | "admin_client_created"
+  | "admin_client_deleted"
+  | "admin_client_secret_rotated"
+  | "admin_role_granted"
+  | "admin_role_revoked";
 
 export interface AuditStore {
   record(event: AuditEvent): Promise<void>;
@@ -142,6 +221,8 @@ export interface Stores {
   /** Optional when injecting: createApp fills what is missing with the D1 adapters. */
   attempts?: LoginAttemptStore;
   audit?: AuditStore;
+  directory?: UserDirectory;
+  clients?: ClientStore;
 }
 
 export type AllStores = Required<Stores>;

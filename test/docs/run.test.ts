@@ -15,7 +15,7 @@ let worker: RunningWorker;
 const results = new Map<string, Ran[]>();
 beforeAll(async () => {
   worker = await startWorker();
-  for (const { doc, blocks } of runnable) results.set(doc, runSession(blocks, worker.port));
+  for (const { doc, blocks } of runnable) results.set(doc, runSession(blocks, worker.port, worker.persist));
 }, 300_000);
 afterAll(() => worker?.stop());
 

@@ -29,7 +29,8 @@ set -o pipefail
 curl() { command curl --write-out '%{stderr}@@status %{http_code}\\n' "$@"; }
 `;
 
-export function runSession(blocks: Block[], port: number): Ran[] {
+/** `persist`: the worker's local state directory, where `npm run admin` finds its D1 (EDGE_AUTH_PERSIST_TO). */
+export function runSession(blocks: Block[], port: number, persist?: string): Ran[] {
   const dir = mkdtempSync(path.join(tmpdir(), "edge-auth-docs-"));
   try {
     // Key commands edit a copy of .dev.vars, never the reader's own (scripts/keygen.mjs).
@@ -43,7 +44,7 @@ export function runSession(blocks: Block[], port: number): Ran[] {
     writeFileSync(path.join(dir, "session.sh"), script);
     spawnSync("bash", [path.join(dir, "session.sh")], {
       cwd: root,
-      env: { ...process.env, EDGE_AUTH_DEV_VARS: devVars, NO_COLOR: "1", WRANGLER_SEND_METRICS: "false" },
+      env: { ...process.env, EDGE_AUTH_DEV_VARS: devVars, ...(persist ? { EDGE_AUTH_PERSIST_TO: persist } : {}), NO_COLOR: "1", WRANGLER_SEND_METRICS: "false" },
       timeout: 240_000,
     });
     const read = (file: string) => (existsSync(path.join(dir, file)) ? readFileSync(path.join(dir, file), "utf8") : "");

@@ -12,7 +12,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 export interface RunningWorker {
   url: string;
   port: number;
-  /** Its --persist-to directory: `wrangler d1 execute DB --local --persist-to` reaches its D1. */
+  /** The local D1/KV state directory (`--persist-to`), for commands that work on the same D1. */
   persist: string;
   stop(): Promise<void>;
   logs(): string;
