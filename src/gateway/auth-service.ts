@@ -1,11 +1,14 @@
 // The Service Binding entrypoint: another Worker bound to this one (`services = [{ binding =
 // "AUTH", service = "edge-auth", entrypoint = "AuthService" }]`) calls `env.AUTH.verify(token)`
-// with no network hop. Same core as forward auth (gateway/identity.ts); answers are plain objects
-// and a bad token is an answer, never an exception. It fails closed: a storage fault or an unusable
-// configuration is `temporarily_unavailable`, never `valid: true`.
+// with no network hop. `verify` has forward auth's core (gateway/identity.ts), `introspect` that of
+// POST /oauth/introspect (oauth/introspection.ts); answers are plain objects and a bad token is an
+// answer, never an exception. Both fail closed: on a storage fault or an unusable configuration
+// `verify` answers `temporarily_unavailable` and `introspect` throws (RFC 7662's object has no
+// place for "could not tell", and `active: false` would hide the outage), never valid/active.
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { isAuthError } from "../errors";
+import { isAuthError, unavailable } from "../errors";
 import { logEvent } from "../log";
+import { introspectToken, type Introspection } from "../oauth/introspection";
 import { buildRuntime, type Runtime, type RuntimeOptions } from "../runtime";
 import { gatewayIdentity, type GatewayIdentity } from "./identity";
 
@@ -30,6 +33,20 @@ export class AuthService extends WorkerEntrypoint<Env> {
       if (!isAuthError(error)) throw error;
       if (error.status >= 500) logEvent("error", "rpc_refused", { method: "verify", code: error.code, reason: error.reason });
       return { valid: false, reason: error.code === "invalid_token" ? "invalid_token" : "temporarily_unavailable" };
+    }
+  }
+
+  async introspect(token: string): Promise<Introspection> {
+    if (typeof token !== "string" || token === "" || token.length > TOKEN_MAX) return { active: false };
+    const rt = await this.runtime();
+    try {
+      if (!rt) throw unavailable("ISSUER is empty");
+      return await introspectToken(rt, token);
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+      logEvent("error", "rpc_refused", { method: "introspect", code: error.code, reason: error.reason });
+      // Only the code and sentence cross the binding; the reason stays in this log.
+      throw new Error(`${error.code}: ${error.message}`);
     }
   }
 

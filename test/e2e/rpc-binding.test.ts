@@ -37,8 +37,8 @@ const PASSWORD = "correct horse battery staple";
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${gateway.url.replace(/\/$/, "")}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-describe("a Worker bound to edge-auth calls AuthService.verify over RPC", () => {
-  it("gets the user for a valid token, then invalid_token for the same token after a logout", async () => {
+describe("a Worker bound to edge-auth calls AuthService.verify and introspect over RPC", () => {
+  it("gets the user and an active introspection for a valid token, then invalid_token and active: false after a logout", async () => {
     const username = `rpc${crypto.randomUUID().slice(0, 12)}`;
     const registered = await post("/auth/register", { username, password: PASSWORD });
     expect(registered.status, `${gateway.logs().slice(-1500)}\n${edgeAuth.logs().slice(-1500)}`).toBe(201);
@@ -50,7 +50,11 @@ describe("a Worker bound to edge-auth calls AuthService.verify over RPC", () => 
     expect(before.status, `${gateway.logs().slice(-1500)}\n${edgeAuth.logs().slice(-1500)}`).toBe(200);
     expect(await before.json()).toEqual({ path: "/api/orders", user: user.id, username, roles: [], session: sid });
 
+    const introspected = await fetch(`${gateway.url}introspection`, { headers: auth });
+    expect(await introspected.json()).toEqual({ active: true, sub: user.id, client_id: "edge-auth", username, roles: [], sid, exp: expect.any(Number), iat: expect.any(Number), iss: edgeAuth.url, aud: "edge-auth-local", token_type: "Bearer" });
+
     expect((await post("/auth/logout", undefined, auth)).status).toBe(204);
+    expect(await (await fetch(`${gateway.url}introspection`, { headers: auth })).json()).toEqual({ active: false });
     const after = await fetch(`${gateway.url}api/orders`, { headers: auth });
     expect([after.status, await after.json(), after.headers.get("WWW-Authenticate")]).toEqual([401, { error: "invalid_token" }, 'Bearer realm="api"']);
   });

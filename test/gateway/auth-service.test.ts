@@ -47,6 +47,45 @@ describe("AuthService.verify over RPC", () => {
   });
 });
 
+describe("AuthService.introspect over RPC", () => {
+  it("answers the RFC 7662 object /oauth/introspect answers, then active: false after a logout", async () => {
+    const user = await registerUser(request);
+    const claims = JSON.parse(atob(user.access_token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+    expect(await service().introspect(user.access_token)).toEqual({
+      active: true,
+      sub: user.user.id,
+      client_id: "edge-auth",
+      username: user.username,
+      roles: [],
+      sid: claims.sid,
+      exp: claims.exp,
+      iat: claims.iat,
+      iss: "https://auth.test.example",
+      aud: "https://api.test.example",
+      token_type: "Bearer",
+    });
+    expect(await service().introspect(user.refresh_token)).toMatchObject({ active: true, sub: user.user.id, sid: claims.sid, token_type: "refresh_token" });
+    expect((await request("/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${user.access_token}` } })).status).toBe(204);
+    expect(await service().introspect(user.access_token)).toEqual({ active: false });
+    expect(await service().introspect(user.refresh_token)).toEqual({ active: false });
+  });
+
+  it.each([["an empty string", ""], ["no string", 42], ["a forged token", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"], ["an oversized value", "a".repeat(20_000)]])(
+    "answers active: false for %s, never an exception",
+    async (_, token) => {
+      expect(await service().introspect(token as string)).toEqual({ active: false });
+    },
+  );
+
+  it("throws temporarily_unavailable, never active: true, when the revocation read fails", async () => {
+    const user = await registerUser(request);
+    const stores = defaultStores(testEnv);
+    stores.sessions.isRevoked = () => guardStorage("sessions.isRevoked", () => Promise.reject(new Error("injected fault")));
+    const direct = new AuthService({ waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext, testEnv, { stores: () => stores });
+    await expect(direct.introspect(user.access_token)).rejects.toThrow("temporarily_unavailable: The service is temporarily unavailable. Try again shortly.");
+  });
+});
+
 describe("AuthService.verify failing closed", () => {
   it("answers temporarily_unavailable, never valid, when the revocation read fails", async () => {
     const user = await registerUser(request);

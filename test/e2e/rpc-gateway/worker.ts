@@ -1,5 +1,5 @@
 // A gateway Worker bound to edge-auth by a Service Binding: it asks AuthService over RPC (no
-// network hop) before passing a request on, and puts the answer in X-Auth-* headers.
+// network hop) before passing a request on, and tells the API who is calling.
 import type { AuthService } from "../../../src/index";
 
 interface GatewayEnv {
@@ -10,9 +10,11 @@ interface GatewayEnv {
 export default {
   async fetch(request: Request, env: GatewayEnv): Promise<Response> {
     const url = new URL(request.url);
+    const token = /^Bearer (.+)$/i.exec(request.headers.get("Authorization") ?? "")?.[1] ?? "";
+    // The RFC 7662 answer, as POST /oauth/introspect gives it (it throws when edge-auth cannot tell).
+    if (url.pathname === "/introspection") return Response.json(await env.AUTH.introspect(token));
     // Everything outside /api/ (login, logout, ...) is edge-auth's own HTTP API.
     if (!url.pathname.startsWith("/api/")) return env.EDGE_AUTH.fetch(request);
-    const token = /^Bearer (.+)$/i.exec(request.headers.get("Authorization") ?? "")?.[1] ?? "";
     const answer = await env.AUTH.verify(token);
     if (!answer.valid) {
       const status = answer.reason === "temporarily_unavailable" ? 503 : 401;
