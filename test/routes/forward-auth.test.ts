@@ -6,6 +6,7 @@ import { createApp } from "../../src/app";
 import { defaultStores } from "../../src/runtime";
 import { guardStorage } from "../../src/storage/guard";
 import type { AllStores } from "../../src/storage/ports";
+import { basic, form, makeClient, send } from "../oauth/support";
 import { json, realApp, registerUser, STRONG_PASSWORD, TestClock, testEnv, uniqueName } from "../helpers";
 
 const request = (path: string, init?: RequestInit) => realApp.request(path, init, testEnv);
@@ -107,6 +108,16 @@ describe("GET /auth/verify (forward auth)", () => {
     clock.advance(301);
     const response = await app.request("/auth/verify", bearer(user.access_token), testEnv);
     expect([response.status, await response.json(), response.headers.get("WWW-Authenticate")]).toEqual([401, INVALID, CHALLENGE]);
+  });
+});
+
+describe("/auth/verify and service tokens", () => {
+  it("answers 401 for a client_credentials token: forward auth names users; a gateway checks a service's token by introspection", async () => {
+    const client = await makeClient(["orders:read"]);
+    const issued = await send("/oauth/token", form({ grant_type: "client_credentials" }, basic(client.client_id, client.client_secret)));
+    const { access_token } = (await issued.json()) as { access_token: string };
+    const response = await request("/auth/verify", bearer(access_token));
+    expect([response.status, await response.json(), response.headers.get("X-Auth-User-Id")]).toEqual([401, INVALID, null]);
   });
 });
 
