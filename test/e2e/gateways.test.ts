@@ -63,6 +63,15 @@ describe.each(["nginx", "caddy"] as const)("%s in front of the API, asking /auth
     });
   });
 
+  it("passes a browser's request that carries the access cookie (cookie mode) instead of a bearer token", async () => {
+    const user = await login();
+    const response = await fetch(`${worker.url}/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: user.username, password: PASSWORD, mode: "cookie" }) });
+    const access = /edge_access=([^;]+)/.exec(response.headers.get("Set-Cookie") ?? "")![1]!;
+    const passed = await get("/orders", { Cookie: `edge_access=${access}` });
+    expect(passed.status, context()).toBe(200);
+    expect(((await passed.json()) as { headers: Record<string, string> }).headers["x-auth-user-id"]).toBe(user.id);
+  });
+
   it("stops a request with no token at the gateway with 401", async () => {
     const response = await get("/orders", { "X-Auth-User-Id": "spoofed" });
     expect(response.status, context()).toBe(401);

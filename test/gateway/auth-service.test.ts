@@ -4,18 +4,21 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AuthService } from "../../src/index";
-import { defaultStores } from "../../src/runtime";
+import { defaultStores, type RuntimeOptions } from "../../src/runtime";
 import { guardStorage } from "../../src/storage/guard";
 import { envWith, realApp, registerUser, testEnv } from "../helpers";
 
 const request = (path: string, init?: RequestInit) => realApp.request(path, init, testEnv);
 const service = () => (exports as unknown as { AuthService: Service<AuthService> }).AuthService;
 const INVALID = { valid: false, reason: "invalid_token" };
+const claimsOf = (token: string) => JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { sid: string; exp: number; iat: number };
+/** The entrypoint constructed in this isolate, for a test that injects storage or configuration. */
+const localService = (env: Env, options: RuntimeOptions = {}) => new AuthService({ waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext, env, options);
 
 describe("AuthService.verify over RPC", () => {
   it("answers the plain identity the forward auth sees for a valid token", async () => {
     const user = await registerUser(request);
-    const claims = JSON.parse(atob(user.access_token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+    const claims = claimsOf(user.access_token);
     expect(await service().verify(user.access_token)).toEqual({
       valid: true,
       userId: user.user.id,
@@ -50,7 +53,7 @@ describe("AuthService.verify over RPC", () => {
 describe("AuthService.introspect over RPC", () => {
   it("answers the RFC 7662 object /oauth/introspect answers, then active: false after a logout", async () => {
     const user = await registerUser(request);
-    const claims = JSON.parse(atob(user.access_token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+    const claims = claimsOf(user.access_token);
     expect(await service().introspect(user.access_token)).toEqual({
       active: true,
       sub: user.user.id,
@@ -81,7 +84,7 @@ describe("AuthService.introspect over RPC", () => {
     const user = await registerUser(request);
     const stores = defaultStores(testEnv);
     stores.sessions.isRevoked = () => guardStorage("sessions.isRevoked", () => Promise.reject(new Error("injected fault")));
-    const direct = new AuthService({ waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext, testEnv, { stores: () => stores });
+    const direct = localService(testEnv, { stores: () => stores });
     await expect(direct.introspect(user.access_token)).rejects.toThrow("temporarily_unavailable: The service is temporarily unavailable. Try again shortly.");
   });
 });
@@ -91,20 +94,20 @@ describe("AuthService.verify failing closed", () => {
     const user = await registerUser(request);
     const stores = defaultStores(testEnv);
     stores.sessions.isRevoked = () => guardStorage("sessions.isRevoked", () => Promise.reject(new Error("injected fault")));
-    const direct = new AuthService({ waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext, testEnv, { stores: () => stores });
+    const direct = localService(testEnv, { stores: () => stores });
     expect(await direct.verify(user.access_token)).toEqual({ valid: false, reason: "temporarily_unavailable" });
   });
 
   it("answers temporarily_unavailable when the configuration is unusable", async () => {
     const user = await registerUser(request);
     const broken = envWith({ REFRESH_TOKEN_SECRET: "short" });
-    const direct = new AuthService({ waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext, broken);
+    const direct = localService(broken);
     expect(await direct.verify(user.access_token)).toEqual({ valid: false, reason: "temporarily_unavailable" });
   });
 
   it("answers temporarily_unavailable in development without ISSUER: a binding call has no origin to take it from", async () => {
     const user = await registerUser(request);
-    const direct = new AuthService({ waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext, envWith({ ENVIRONMENT: "development", ISSUER: "" }));
+    const direct = localService(envWith({ ENVIRONMENT: "development", ISSUER: "" }));
     expect(await direct.verify(user.access_token)).toEqual({ valid: false, reason: "temporarily_unavailable" });
   });
 });
