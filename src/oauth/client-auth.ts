@@ -4,6 +4,7 @@
 // its stored HMAC (src/clients/secret.ts) after the throttle, so guesses are limited like logins.
 import type { Context } from "hono";
 import { verifyClientSecret } from "../clients/secret";
+import { assertUsable } from "../config";
 import { AuthError } from "../errors";
 import type { AppEnv } from "../http/types";
 import type { Runtime } from "../runtime";
@@ -78,6 +79,7 @@ const MAX_MEMO = 1_000;
 const memo = new WeakMap<object, Map<string, { client: ClientRecord; until: number }>>();
 
 async function verify(rt: Runtime, credentials: Required<Credentials>): Promise<ClientRecord> {
+  assertUsable(rt.config); // the memo is per key set: without one, 503 before anything else
   let known = memo.get(rt.secrets!);
   if (!known) memo.set(rt.secrets!, (known = new Map()));
   // Keyed by the secret itself, as the verified-token memo is by the token: the isolate holds it
