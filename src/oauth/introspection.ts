@@ -3,12 +3,11 @@
 // user's token_version and the user's existence and state are read as every authenticated request
 // reads them. Any token that fails is `{ active: false }` (§2.2: never an error for a bad token);
 // a storage or configuration failure is thrown (503): never `active: true` on a failure.
-import { assertUsable, longestAccessTtl } from "../config";
+import { assertUsable } from "../config";
 import { isAuthError } from "../errors";
-import { verifyAccess } from "../http/access";
+import { liveUserOf, verifyAccessClaims } from "../http/access";
 import type { Runtime } from "../runtime";
 import { findCurrentRefreshFamily } from "../sessions/sessions";
-import { verifyAccessTokenOnce } from "../tokens/verified-tokens";
 import type { VerifiedAccessToken } from "../tokens/access-token";
 import { isServiceToken } from "./grants";
 
@@ -46,13 +45,13 @@ async function liveServiceToken(rt: Runtime, claims: VerifiedAccessToken): Promi
 
 async function introspectAccess(rt: Runtime, token: string): Promise<Introspection> {
   const { issuer, audience } = rt.config;
-  const claims = await verifyAccessTokenOnce(rt.keys!, { issuer, audience, accessTtl: longestAccessTtl(rt.config) }, token, Math.floor(rt.now() / 1000));
+  const claims = await verifyAccessClaims(rt, token);
   const common = { sub: claims.sub, client_id: claims.client_id, sid: claims.sid, exp: claims.exp, iat: claims.iat, iss: issuer, aud: audience, token_type: "Bearer" as const };
   if (isServiceToken(claims)) {
     return (await liveServiceToken(rt, claims)) ? { active: true, ...common, scope: claims.scope ?? "", roles: [] } : INACTIVE;
   }
   // The same checks as every authenticated request: marker, user present and active, token_version.
-  const { user } = await verifyAccess(rt, token);
+  const user = await liveUserOf(rt, claims);
   return { active: true, ...common, username: user.username, roles: user.roles };
 }
 

@@ -1,18 +1,17 @@
 // RFC 7009 revocation: a refresh token ends its family, an access token ends its session (a
 // service token, its own marker). A token that is unknown, forged, expired or already revoked
 // is answered 200 all the same (§2.2): the client's goal, a token that no longer works, holds.
-import { longestAccessTtl, assertUsable } from "../config";
+import { assertUsable } from "../config";
+import { verifyAccessClaims } from "../http/access";
 import type { Runtime } from "../runtime";
 import { findRefreshFamily, revokeSession } from "../sessions/sessions";
-import { verifyAccessTokenOnce } from "../tokens/verified-tokens";
 import { isServiceToken } from "./grants";
 import { isTokenRefusal, looksLikeJwt } from "./introspection";
 import { logEvent } from "../log";
 
 async function revokeAccess(rt: Runtime, token: string): Promise<void> {
-  const { issuer, audience } = rt.config;
+  const claims = await verifyAccessClaims(rt, token);
   const nowSeconds = Math.floor(rt.now() / 1000);
-  const claims = await verifyAccessTokenOnce(rt.keys!, { issuer, audience, accessTtl: longestAccessTtl(rt.config) }, token, nowSeconds);
   if (!isServiceToken(claims)) return revokeSession(rt, claims.sid, "access_token_revoked");
   // A service token has no session: its marker need only outlive the token (KV clamps to 60 s).
   await rt.stores.sessions.revoke(claims.sid, claims.exp - nowSeconds);

@@ -26,6 +26,10 @@ const ROUTES: [string, RequestInit][] = [
   ["/api/v1/auth/login", json(credentials)],
   ["/api/v1/auth/me", bearer],
   ["/api/login/", json(credentials)],
+  ["/oauth/token", form({ grant_type: "client_credentials", client_id: "some-client", client_secret: "some-secret" })],
+  ["/oauth/token", form({ grant_type: "refresh_token", refresh_token: "a.0.b.c" })],
+  ["/oauth/introspect", form({ token: "a.b.c", client_id: "some-client", client_secret: "some-secret" })],
+  ["/oauth/revoke", form({ token: "a.b.c" })],
 ];
 
 describe("an unusable configuration", () => {

@@ -4,7 +4,10 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { INVALID_GRANT } from "../../src/sessions/sessions";
-import { json, registerUser } from "../helpers";
+import { createApp } from "../../src/app";
+import { defaultStores } from "../../src/runtime";
+import { guardStorage } from "../../src/storage/guard";
+import { json, registerUser, testEnv } from "../helpers";
 import { answer, basic, CLIENT_FAILED, form, makeClient, oauthError, send } from "./support";
 
 const token = (params: Record<string, string>, headers?: Record<string, string>) => send("/oauth/token", form(params, headers));
@@ -164,5 +167,23 @@ describe("malformed requests (RFC 6749 §5.2)", () => {
   it("GET: 405 in the OAuth dialect", async () => {
     const response = await send("/oauth/token");
     expect([response.status, response.headers.get("Allow"), await response.json()]).toEqual([405, "POST", { error: "method_not_allowed", error_description: "The GET method is not allowed here." }]);
+  });
+});
+
+describe("storage faults", () => {
+  it.each([
+    ["clients.find", "client_credentials"],
+    ["sessions.get", "refresh_token"],
+  ] as const)("%s fails: 503 with Retry-After and no token (%s)", async (fault, grant) => {
+    const [client, user] = [await makeClient(), await registerUser(send)];
+    const stores = defaultStores(testEnv);
+    const [port, method] = fault.split(".") as ["clients" | "sessions", string];
+    (stores[port] as unknown as Record<string, unknown>)[method] = () => guardStorage(fault, () => Promise.reject(new Error("injected fault")));
+    const params = grant === "client_credentials" ? { grant_type: grant, client_id: client.client_id, client_secret: client.client_secret } : { grant_type: grant, refresh_token: user.refresh_token };
+    const response = await createApp({ stores: () => stores }).request("/oauth/token", form(params, { "CF-Connecting-IP": "198.51.100.200" }), testEnv);
+    expect([await answer(response), response.headers.get("Retry-After")]).toEqual([
+      oauthError(503, "temporarily_unavailable", "The service is temporarily unavailable. Try again shortly."),
+      "5",
+    ]);
   });
 });
