@@ -113,6 +113,8 @@ export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
   { method: "POST", path: "/auth/refresh", fields: ["refresh_token"], accepts: ["json"], ...NATIVE },
   { method: "POST", path: "/auth/logout", fields: ["all", "refresh_token"], accepts: ["json"], ...NATIVE },
   { method: "GET", path: "/auth/me", fields: [], accepts: null, ...NATIVE },
+  // Forward auth answers any method; it reads no body.
+  { method: "GET", path: "/auth/verify", fields: [], accepts: null, ...NATIVE },
   { method: "POST", path: "/oauth/token", fields: ["grant_type", "refresh_token", "scope", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
   { method: "POST", path: "/oauth/introspect", fields: ["token", "token_type_hint", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
   { method: "POST", path: "/oauth/revoke", fields: ["token", "token_type_hint", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
