@@ -17,6 +17,7 @@ const ROUTES: [string, RequestInit][] = [
   ["/auth/refresh", json({ refresh_token: "a.0.b.c" })],
   ["/auth/logout", { method: "POST", ...bearer }],
   ["/auth/me", bearer],
+  ["/auth/verify", bearer],
   ["/accounts/login/", form(credentials)],
   ["/api/token/", json(credentials)],
   ["/api/token/refresh/", json({ refresh: "a.0.b.c" })],
