@@ -161,6 +161,16 @@ describe("/auth/verify header values", () => {
   });
 });
 
+describe("/auth/verify role values", () => {
+  it("percent-encodes a comma, a space or a line break inside a role, so roles split on ',' and no header can be injected", async () => {
+    const user = await userWithRoles(["a,b", "ops team", "x\r\nX-Injected: 1"]);
+    const response = await request("/auth/verify?role=a%2Cb", bearer(user.access_token));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("X-Auth-Roles")).toBe("a%2Cb,ops%20team,x%0D%0AX-Injected:%201");
+    expect(response.headers.get("X-Injected")).toBeNull();
+  });
+});
+
 describe("/auth/verify fast path", () => {
   it("writes nothing and never hashes: every write and the identifier lookup fail if called", async () => {
     const user = await userWithRoles(["ops"]);
