@@ -39,6 +39,15 @@ describe("grant_type=client_credentials", () => {
     });
   });
 
+  it("a service token is not a user: /auth/me and /admin refuse it with 401 invalid_token", async () => {
+    const client = await makeClient();
+    const issued = (await (await token({ grant_type: "client_credentials" }, basic(client.client_id, client.client_secret))).json()) as { access_token: string };
+    for (const path of ["/auth/me", "/admin/clients"]) {
+      const response = await send(path, { headers: { Authorization: `Bearer ${issued.access_token}` } });
+      expect([response.status, await response.json()]).toEqual([401, { error: "invalid_token", error_description: "The access token is invalid or has expired." }]);
+    }
+  });
+
   it("authenticates by client_secret_post, narrows to a requested scope, and takes JSON too", async () => {
     const client = await makeClient();
     const body = { grant_type: "client_credentials", client_id: client.client_id, client_secret: client.client_secret, scope: "invoices:read" };
