@@ -188,7 +188,7 @@ describe("storage faults", () => {
     const stores = defaultStores(testEnv);
     const [port, method] = fault.split(".") as ["clients" | "sessions", string];
     (stores[port] as unknown as Record<string, unknown>)[method] = () => guardStorage(fault, () => Promise.reject(new Error("injected fault")));
-    const params = grant === "client_credentials" ? { grant_type: grant, client_id: client.client_id, client_secret: client.client_secret } : { grant_type: grant, refresh_token: user.refresh_token };
+    const params: Record<string, string> = grant === "client_credentials" ? { grant_type: grant, client_id: client.client_id, client_secret: client.client_secret } : { grant_type: grant, refresh_token: user.refresh_token };
     const response = await createApp({ stores: () => stores }).request("/oauth/token", form(params, { "CF-Connecting-IP": "198.51.100.200" }), testEnv);
     expect([await answer(response), response.headers.get("Retry-After")]).toEqual([
       oauthError(503, "temporarily_unavailable", "The service is temporarily unavailable. Try again shortly."),
