@@ -39,6 +39,15 @@ describe("grant_type=client_credentials", () => {
     });
   });
 
+  it("a service token is not a user: /auth/me and /admin refuse it with 401 invalid_token", async () => {
+    const client = await makeClient();
+    const issued = (await (await token({ grant_type: "client_credentials" }, basic(client.client_id, client.client_secret))).json()) as { access_token: string };
+    for (const path of ["/auth/me", "/admin/clients"]) {
+      const response = await send(path, { headers: { Authorization: `Bearer ${issued.access_token}` } });
+      expect([response.status, await response.json()]).toEqual([401, { error: "invalid_token", error_description: "The access token is invalid or has expired." }]);
+    }
+  });
+
   it("authenticates by client_secret_post, narrows to a requested scope, and takes JSON too", async () => {
     const client = await makeClient();
     const body = { grant_type: "client_credentials", client_id: client.client_id, client_secret: client.client_secret, scope: "invoices:read" };
@@ -179,7 +188,7 @@ describe("storage faults", () => {
     const stores = defaultStores(testEnv);
     const [port, method] = fault.split(".") as ["clients" | "sessions", string];
     (stores[port] as unknown as Record<string, unknown>)[method] = () => guardStorage(fault, () => Promise.reject(new Error("injected fault")));
-    const params = grant === "client_credentials" ? { grant_type: grant, client_id: client.client_id, client_secret: client.client_secret } : { grant_type: grant, refresh_token: user.refresh_token };
+    const params: Record<string, string> = grant === "client_credentials" ? { grant_type: grant, client_id: client.client_id, client_secret: client.client_secret } : { grant_type: grant, refresh_token: user.refresh_token };
     const response = await createApp({ stores: () => stores }).request("/oauth/token", form(params, { "CF-Connecting-IP": "198.51.100.200" }), testEnv);
     expect([await answer(response), response.headers.get("Retry-After")]).toEqual([
       oauthError(503, "temporarily_unavailable", "The service is temporarily unavailable. Try again shortly."),
