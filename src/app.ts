@@ -10,9 +10,11 @@ import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
 import { oauthDialect } from "./oauth/dialect";
+import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { oauthRoutes } from "./routes/oauth";
+import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
 
@@ -30,9 +32,15 @@ export function createApp(options: RuntimeOptions = {}) {
   app.use("/oauth/*", oauthDialect);
   app.use(corsAllowlist);
   app.use(limitBody);
+  app.use(async (c, next) => {
+    c.get("rt").userAgent = c.req.header("User-Agent") ?? null;
+    await next();
+  });
 
   app.route("/", wellKnownRoutes);
   app.route("/auth", authRoutes);
+  app.route("/auth", sessionRoutes);
+  app.route("/auth", accountRoutes);
   app.route("/admin", adminRoutes);
   app.route("/oauth", oauthRoutes);
   // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
