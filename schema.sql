@@ -15215,6 +15215,46 @@ INSERT INTO common_passwords (password) VALUES
 -- than AUDIT_RETENTION_DAYS; this index lets it find them without reading the whole table
 -- (D1 bills and times every row a query reads). login_throttle already has login_throttle_updated.
 CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events(at);
+-- edge-auth schema, migration 7: account lifecycle. email_verified on the user,
+-- and the one-time tokens of password reset and email verification, stored only as SHA-256
+-- hashes. In D1, not KV: a token must be single-use under concurrent redemptions, which takes a
+-- conditional UPDATE inside a db.batch() (KV has no compare-and-set), and a new request must
+-- supersede the old one everywhere at once (KV takes about 60 s to propagate).
+ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;
+
+-- One live token per user and purpose: a new request replaces the row, so the older token is
+-- simply no longer found. `email` is the address the message went to; the token proves control
+-- of that address only while it is still the account's email.
+CREATE TABLE IF NOT EXISTS account_tokens (
+  token_hash TEXT PRIMARY KEY,                  -- SHA-256 (base64url) of the 256-bit token
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  purpose TEXT NOT NULL,                        -- 'password_reset' | 'email_verification'
+  email TEXT,                                   -- normalised address the token was sent to
+  created_at INTEGER NOT NULL,                  -- epoch ms
+  expires_at INTEGER NOT NULL,                  -- epoch ms
+  used_at INTEGER,                              -- epoch ms; set once, by the one redemption that wins
+  claim TEXT,                                   -- that redemption's random nonce: the later statements of
+                                                -- its batch act only if this is theirs (two redemptions
+                                                -- in the same millisecond cannot both match)
+  UNIQUE (user_id, purpose)
+);
+-- edge-auth schema, migration 8: the per-user session index behind GET /auth/sessions. Sessions
+-- live in KV, whose list() is eventually consistent (a new key may be missing for ~60 s); D1 reads
+-- go to the primary and see every committed write, so a session is listed the moment it opens.
+-- A row is written before its KV record and may outlive it: readers check the record and the
+-- revocation marker, and dead rows are pruned on read and by the hourly retention run.
+CREATE TABLE IF NOT EXISTS user_sessions (
+  sid TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  token_version INTEGER NOT NULL,
+  user_agent TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS user_sessions_user ON user_sessions(user_id, created_at);
+CREATE INDEX IF NOT EXISTS user_sessions_created ON user_sessions(created_at);
 -- edge-auth schema, migration 9: administration. Service clients for the client_credentials grant
 -- (DESIGN.md §7.3), and the rule that at least one active admin always remains.
 

@@ -10,10 +10,12 @@ import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
 import { oauthDialect } from "./oauth/dialect";
+import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { verifyRoutes } from "./routes/verify";
 import { oauthRoutes } from "./routes/oauth";
+import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
 
@@ -31,9 +33,15 @@ export function createApp(options: RuntimeOptions = {}) {
   app.use("/oauth/*", oauthDialect);
   app.use(corsAllowlist);
   app.use(limitBody);
+  app.use(async (c, next) => {
+    c.get("rt").userAgent = c.req.header("User-Agent") ?? null;
+    await next();
+  });
 
   app.route("/", wellKnownRoutes);
   app.route("/auth", authRoutes);
+  app.route("/auth", sessionRoutes);
+  app.route("/auth", accountRoutes);
   app.route("/auth", verifyRoutes);
   app.route("/admin", adminRoutes);
   app.route("/oauth", oauthRoutes);

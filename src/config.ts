@@ -39,9 +39,22 @@ export interface Config {
   previousRefreshSecret?: string;
   /** audit_events rows older than this many days are deleted by the scheduled retention run. */
   auditRetentionDays: number;
+  /** REQUIRE_VERIFIED_EMAIL: login refuses an account whose email is not verified (after the password check). */
+  requireVerifiedEmail: boolean;
+  /** How reset and verification messages leave; see readDelivery. */
+  delivery: Delivery;
+  /** APP_URL: the front end that receives the links in messages (unset: see delivery/message.ts). */
+  appUrl: string | null;
   /** Everything that makes the service unusable; empty when healthy. */
   problems: string[];
 }
+
+/**
+ * webhook: DELIVERY_WEBHOOK_URL and DELIVERY_WEBHOOK_SECRET are set and well-formed. log: neither
+ * is set in development, so messages go to the log. unusable: the routes that send messages answer
+ * 503 naming `setting` (only they: logins and refreshes do not need the hook).
+ */
+export type Delivery = { kind: "webhook"; url: string; secret: string } | { kind: "log" } | { kind: "unusable"; setting: string; problem: string };
 
 type RawEnv = Partial<Record<string, unknown>>;
 
@@ -80,6 +93,24 @@ function byteLength(value: string): number {
   return new TextEncoder().encode(value).byteLength;
 }
 
+/** Standard Webhooks secrets are `whsec_` and the base64 of the key bytes. */
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{22,}={0,2}$/;
+
+function readDelivery(env: RawEnv, dev: boolean): Delivery {
+  const url = text(env, "DELIVERY_WEBHOOK_URL");
+  const secret = text(env, "DELIVERY_WEBHOOK_SECRET");
+  if (!url && !secret) return dev ? { kind: "log" } : { kind: "unusable", setting: "DELIVERY_WEBHOOK_URL", problem: "DELIVERY_WEBHOOK_URL is not set" };
+  if (!url) return { kind: "unusable", setting: "DELIVERY_WEBHOOK_URL", problem: "DELIVERY_WEBHOOK_URL is not set (DELIVERY_WEBHOOK_SECRET is)" };
+  // The messages carry reset tokens: only development may post them over plain http (a local receiver).
+  if (!isAbsoluteUrl(url) || !(new URL(url).protocol === "https:" || (dev && new URL(url).protocol === "http:"))) {
+    return { kind: "unusable", setting: "DELIVERY_WEBHOOK_URL", problem: "DELIVERY_WEBHOOK_URL must be an https URL" };
+  }
+  if (!secret || !WEBHOOK_SECRET.test(secret)) {
+    return { kind: "unusable", setting: "DELIVERY_WEBHOOK_SECRET", problem: "DELIVERY_WEBHOOK_SECRET must be whsec_ followed by the base64 of at least 16 bytes" };
+  }
+  return { kind: "webhook", url, secret };
+}
+
 export function readConfig(env: RawEnv): Config {
   const problems: string[] = [];
   const environment = text(env, "ENVIRONMENT") === "development" ? "development" : "production";
@@ -115,6 +146,9 @@ export function readConfig(env: RawEnv): Config {
   // Parsed once: it sets two lifetimes, and a bad value is one problem.
   const jwtExpiration = text(env, "JWT_EXPIRATION") === undefined ? undefined : seconds(env, "JWT_EXPIRATION", 300, problems);
 
+  const appUrl = text(env, "APP_URL")?.replace(/\/+$/, "") ?? null;
+  if (appUrl !== null && !isAbsoluteUrl(appUrl)) problems.push("APP_URL must be an absolute URL");
+
   const profilesRaw = text(env, "PROFILES") ?? "all";
   return {
     environment,
@@ -145,6 +179,9 @@ export function readConfig(env: RawEnv): Config {
     refreshSecret,
     previousRefreshSecret,
     auditRetentionDays: seconds(env, "AUDIT_RETENTION_DAYS", 90, problems, "days"),
+    requireVerifiedEmail: oneOf(env, "REQUIRE_VERIFIED_EMAIL", ["false", "true"] as const, "false", problems) === "true",
+    delivery: readDelivery(env, dev),
+    appUrl,
     problems,
   };
 }

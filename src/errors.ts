@@ -10,6 +10,7 @@ export type ErrorCode =
   | "unsupported_grant_type"
   | "invalid_scope"
   | "forbidden"
+  | "email_not_verified"
   | "not_found"
   | "method_not_allowed"
   | "conflict"
@@ -29,6 +30,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   unsupported_grant_type: 400,
   invalid_scope: 400,
   forbidden: 403,
+  email_not_verified: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

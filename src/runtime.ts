@@ -6,12 +6,14 @@ import { loadSecrets, type Secrets } from "./crypto/purpose-keys";
 import { logEvent } from "./log";
 import { d1CommonPasswords } from "./storage/common-passwords";
 import { d1AuditStore, d1LoginAttemptStore } from "./storage/d1-security";
+import { d1SessionIndex } from "./storage/d1-session-index";
 import { d1ClientStore } from "./storage/d1-clients";
 import { d1UserDirectory } from "./storage/d1-directory";
 import { d1UserStore } from "./storage/d1-users";
 import { kvSessionStore } from "./storage/kv-sessions";
 import type { AllStores, Stores } from "./storage/ports";
-import { withReadCache } from "./storage/read-cache";
+import { withReadCache, withUserInvalidation } from "./storage/read-cache";
+import { d1AccountStore } from "./storage/d1-accounts";
 import { bindingRateLimits, type RateLimits } from "./throttling/rate-limit";
 import { loadKeyRing, type KeyRing } from "./tokens/signing-keys";
 
@@ -31,6 +33,8 @@ export interface Runtime {
   clientIp: string | null;
   /** Epoch milliseconds. Injected so lifetimes can be tested without waiting. */
   now: () => number;
+  /** The request's User-Agent, kept on the sessions it opens (GET /auth/sessions); set by app.ts. */
+  userAgent?: string | null;
 }
 
 export interface RuntimeOptions {
@@ -49,7 +53,7 @@ const CONFIG_NAMES = [
   "ENVIRONMENT", "ISSUER", "AUDIENCE", "JWT_ALGORITHM", "JWT_EXPIRATION", "REFRESH_TOKEN_EXPIRATION", "SESSION_MAX_AGE",
   "REFRESH_REUSE_INTERVAL", "ALLOWED_ORIGINS", "PROFILES", "REGISTRATION", "PASSWORD_HASH", "PASSWORD_ITERATIONS",
   "PASSWORD_POLICY", "PASSWORD_PEPPER", "SIGNING_KEYS", "ACTIVE_KID", "JWT_SECRET_KEY", "REFRESH_TOKEN_SECRET",
-  "REFRESH_TOKEN_SECRET_PREVIOUS", "AUDIT_RETENTION_DAYS",
+  "REFRESH_TOKEN_SECRET_PREVIOUS", "AUDIT_RETENTION_DAYS", "REQUIRE_VERIFIED_EMAIL", "DELIVERY_WEBHOOK_URL", "DELIVERY_WEBHOOK_SECRET", "APP_URL",
   "SESSION_IDLE_TIMEOUT", "SIMPLEJWT_ACCESS_TOKEN_LIFETIME", "SIMPLEJWT_REFRESH_TOKEN_LIFETIME",
 ];
 const prepared = new Map<string, Promise<Prepared>>();
@@ -88,9 +92,11 @@ export function defaultStores(env: Env): AllStores {
   const hot = withReadCache({ users: d1UserStore(env.DB), sessions: kvSessionStore(env.AUTH_KV) });
   return {
     ...hot,
+    sessionIndex: d1SessionIndex(env.DB),
     commonPasswords: d1CommonPasswords(env.DB),
     attempts: d1LoginAttemptStore(env.DB),
     audit: d1AuditStore(env.DB),
+    accounts: withUserInvalidation(d1AccountStore(env.DB)),
     directory: d1UserDirectory(env.DB),
     clients: d1ClientStore(env.DB),
   } as AllStores;

@@ -3,6 +3,8 @@
 import { env } from "cloudflare:workers";
 import { createApp } from "../src/app";
 import { memorySessionStore, memoryUserStore } from "../src/storage/memory";
+import { memorySessionIndex } from "../src/storage/memory-session-index";
+import { memoryAccountStore } from "../src/storage/memory-accounts";
 import type { Stores } from "../src/storage/ports";
 
 export const testEnv = env as Env;
@@ -37,7 +39,8 @@ export class TestClock {
 
 /** An app over memory twins and a clock the test controls. */
 export function memoryApp(clock = new TestClock(), stores?: Partial<Stores>) {
-  const all: Stores = { users: memoryUserStore(), sessions: memorySessionStore(clock.now), ...stores };
+  const users = memoryUserStore();
+  const all: Stores = { users, sessions: memorySessionStore(clock.now), sessionIndex: memorySessionIndex(), accounts: memoryAccountStore(users), ...stores };
   const app = createApp({ stores: () => all, clock: clock.now });
   return { app, clock, stores: all, request: (path: string, init?: RequestInit, e: Env = testEnv) => app.request(path, init, e) };
 }

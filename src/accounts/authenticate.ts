@@ -13,7 +13,11 @@ import { guardLoginAttempt, recordLoginFailure, recordLoginSuccess } from "../th
 
 export const INVALID_CREDENTIALS = "The username/email or password is incorrect.";
 
-export async function authenticate(rt: Runtime, identifier: string, password: string): Promise<UserRecord> {
+/**
+ * `purpose` "reauthenticate" is a signed-in user confirming a sensitive change with the password
+ * (reauthenticate below): the same throttle, lockout and cost, but no REQUIRE_VERIFIED_EMAIL gate.
+ */
+export async function authenticate(rt: Runtime, identifier: string, password: string, purpose: "login" | "reauthenticate" = "login"): Promise<UserRecord> {
   assertUsable(rt.config);
   if (passwordTooLong(password)) {
     throw new AuthError("invalid_request", "The request has invalid fields.", { fields: { password: "This password is too long." } });
@@ -26,6 +30,11 @@ export async function authenticate(rt: Runtime, identifier: string, password: st
     await recordLoginFailure(rt, attempt, user, reason);
     throw new AuthError("invalid_credentials", INVALID_CREDENTIALS, { reason });
   }
+  // REQUIRE_VERIFIED_EMAIL: said only to whoever just proved the password, so it tells nobody
+  // else whether the account exists; nothing is recorded as a login.
+  if (purpose === "login" && rt.config.requireVerifiedEmail && !user.emailVerified) {
+    throw new AuthError("email_not_verified", "Verify your email address before logging in.", { reason: "email not verified" });
+  }
   const at = new Date(rt.now()).toISOString();
   // Parameters changed since this hash was made (more iterations, another hash): upgrade it now,
   // the only moment the plain password is known.
@@ -33,4 +42,13 @@ export async function authenticate(rt: Runtime, identifier: string, password: st
   await rt.stores.users.recordLogin(user.id, at, upgraded);
   await recordLoginSuccess(rt, attempt, user);
   return { ...user, lastLoginAt: at, passwordHash: upgraded ?? user.passwordHash };
+}
+
+/**
+ * The login credential check for a signed-in user (password change, account deletion): throttled,
+ * counted by the lockout, and answered 401 invalid_credentials like a failed login.
+ */
+export async function reauthenticate(rt: Runtime, user: UserRecord, password: string): Promise<void> {
+  const checked = await authenticate(rt, normaliseUsername(user.username), password, "reauthenticate");
+  if (checked.id !== user.id) throw new AuthError("invalid_credentials", INVALID_CREDENTIALS, { reason: "identifier names another account" });
 }

@@ -49,6 +49,7 @@ export async function prepareUser(rt: Runtime, input: Registration): Promise<Use
     id: crypto.randomUUID(),
     username: input.username.normalize("NFKC"),
     email,
+    emailVerified: false,
     passwordHash: await hashPassword(input.password, rt.config.password),
     roles: [],
     isActive: true,

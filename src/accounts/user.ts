@@ -5,10 +5,11 @@ export interface PublicUser {
   id: string;
   username: string;
   email: string | null;
+  email_verified: boolean;
   roles: string[];
   created_at: string;
 }
 
 export function publicUser(user: UserRecord): PublicUser {
-  return { id: user.id, username: user.username, email: user.email, roles: user.roles, created_at: user.createdAt };
+  return { id: user.id, username: user.username, email: user.email, email_verified: user.emailVerified, roles: user.roles, created_at: user.createdAt };
 }

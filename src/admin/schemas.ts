@@ -50,10 +50,11 @@ export const userPatch = z
         .optional(),
       is_active: z.boolean({ error: "Must be true or false." }).optional(),
       email: emailField.nullable().optional(),
+      email_verified: z.boolean({ error: "Must be true or false." }).optional(),
     },
     unknownKeys,
   )
-  .refine((patch) => Object.keys(patch).length > 0, "Send at least one of roles, is_active, email.");
+  .refine((patch) => Object.keys(patch).length > 0, "Send at least one of roles, is_active, email, email_verified.");
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;

@@ -30,6 +30,7 @@ export interface UserPatch {
   roles?: string[];
   is_active?: boolean;
   email?: string | null;
+  email_verified?: boolean;
 }
 
 type Planned = { change: UserChange; events: AuditEvent[] };
@@ -60,6 +61,12 @@ function plan(rt: Runtime, actor: UserRecord, user: UserRecord, patch: UserPatch
   if (patch.email !== undefined) {
     change.email = emailChange(user, patch.email);
     if (change.email!.email !== user.email) record("admin_user_updated", { field: "email" });
+    // A new address is unverified until its owner proves it (or the admin says so below).
+    if (change.email!.normalized !== loginIdentifiers(user.username, user.email).email && user.emailVerified) change.emailVerified = false;
+  }
+  if (patch.email_verified !== undefined) {
+    if (patch.email_verified !== (change.emailVerified ?? user.emailVerified)) record("admin_user_updated", { field: "email_verified" });
+    change.emailVerified = patch.email_verified;
   }
   return { change, events };
 }

@@ -13,6 +13,13 @@ const LEVEL: Record<EventName, LogLevel> = {
   refresh_reuse_detected: "warn",
   logout_all: "info",
   password_changed: "info",
+  session_revoked_by_user: "info",
+  password_reset_requested: "info",
+  password_reset: "info",
+  email_verification_requested: "info",
+  email_verified: "info",
+  account_deleted: "info",
+  delivery_failed: "warn",
   // Administrators' changes: warn, as each one changes who may do what.
   admin_user_updated: "warn",
   admin_user_disabled: "warn",

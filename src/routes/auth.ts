@@ -16,8 +16,8 @@ import type { AppEnv } from "../http/types";
 import { registerWithSession } from "../sessions/register-session";
 import { endAllSessions, findCurrentRefreshFamily, findRefreshFamily, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
 
-type Mode = "token" | "cookie";
-const modeField = z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }).default("token");
+export type Mode = "token" | "cookie";
+export const modeField = z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }).default("token");
 const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, mode: modeField });
 const loginBody = z.object({
   identifier: identifierField.optional(),
@@ -29,7 +29,7 @@ const loginBody = z.object({
 const refreshBody = z.object({ refresh_token: refreshTokenField.optional() });
 const logoutBody = z.object({ all: z.boolean({ error: "Must be true or false." }).optional(), refresh_token: refreshTokenField.optional() });
 
-function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 201, mode: Mode) {
+export function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 201, mode: Mode) {
   c.header("Cache-Control", "no-store");
   const user = publicUser(result.user);
   if (mode === "token") return c.json({ user, ...result.tokens }, status);

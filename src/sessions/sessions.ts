@@ -13,6 +13,7 @@ import {
 } from "../tokens/refresh-token";
 import { timingSafeEqualText } from "../crypto/bytes";
 import { fitsSession } from "../crypto/purpose-keys";
+import { indexSession, unindexBelowVersion, unindexSessions } from "./index-rows";
 import { issueTokens, type IssuedTokens } from "./issue-tokens";
 import { storeRotation } from "./store-rotation";
 
@@ -64,7 +65,15 @@ export async function openSession(rt: Runtime, user: UserRecord, options: Sessio
     ...(options.idleTtl ? { idleTtl: options.idleTtl } : {}),
     ...(options.accessTtl ? { accessTtl: options.accessTtl } : {}),
   };
-  await rt.stores.sessions.put(session, secondsUntil(rt, session.expiresAt));
+  // The index row first (D1, strongly consistent): every live session then has one, and is listed
+  // to its user from the moment this answers, wherever the list is read (session-index.ts).
+  await indexSession(rt, user, session);
+  try {
+    await rt.stores.sessions.put(session, secondsUntil(rt, session.expiresAt));
+  } catch (error) {
+    await unindexSessions(rt, [session.sid]);
+    throw error;
+  }
   return { session, credential: await encodeRefreshToken(rt.secrets!.refreshMac, token) };
 }
 
@@ -92,12 +101,20 @@ export function revocationTtl(rt: Runtime, session?: Pick<SessionRecord, "create
  * Pass the record when it is at hand, so the marker lasts only the session's remaining life.
  */
 export async function revokeSession(rt: Runtime, target: string | Pick<SessionRecord, "sid" | "createdAt">, why: string): Promise<void> {
+  const sid = await revokeFamily(rt, target, why);
+  // After the marker, never before: a session must not be live without its index row.
+  await unindexSessions(rt, [sid]);
+}
+
+/** revokeSession without the index row, for callers that drop many rows in one write; returns the sid. */
+export async function revokeFamily(rt: Runtime, target: string | Pick<SessionRecord, "sid" | "createdAt">, why: string): Promise<string> {
   // In KV, not D1: the marker is already read on every refresh and access check, in parallel with
   // the record or the user row, so a durable revocation costs no extra round trip. The adapter
   // clamps to KV's 60 s minimum.
   const [sid, session] = typeof target === "string" ? [target, undefined] : [target.sid, target];
   await rt.stores.sessions.revoke(sid, revocationTtl(rt, session));
   logEvent("info", "session_revoked", { sid, why });
+  return sid;
 }
 
 /** Authenticates a presented credential (MAC first) and loads its live family. */
@@ -212,7 +229,8 @@ export async function loadSessionUser(rt: Runtime, session: SessionRecord): Prom
 
 /** Ends every session of the user: bumping token_version invalidates them wherever they are. */
 export async function endAllSessions(rt: Runtime, userId: string, currentSid?: string): Promise<void> {
-  await rt.stores.users.bumpTokenVersion(userId, new Date(rt.now()).toISOString());
+  const version = await rt.stores.users.bumpTokenVersion(userId, new Date(rt.now()).toISOString());
   if (currentSid) await revokeSession(rt, currentSid, "logout_all");
+  await unindexBelowVersion(rt, userId, version);
   await audit(rt, "logout_all", { userId, detail: { sid: currentSid ?? null } });
 }

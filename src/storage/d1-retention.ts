@@ -14,6 +14,13 @@ export function d1Retention(db: D1Database) {
       );
     },
 
+    /** user_sessions rows of sessions opened before `beforeMs` (epoch ms): past their absolute end. */
+    purgeEndedSessions(beforeMs: number, limit: number): Promise<number> {
+      return guardStorage("retention.purgeEndedSessions", async () =>
+        changes(await db.prepare("DELETE FROM user_sessions WHERE rowid IN (SELECT rowid FROM user_sessions WHERE created_at < ? LIMIT ?)").bind(beforeMs, limit).run()),
+      );
+    },
+
     /** login_throttle rows whose streak is over: no lock in force and no failure for `quietMs` (fully decayed). */
     purgeFinishedStreaks(now: number, quietMs: number, limit: number): Promise<number> {
       return guardStorage("retention.purgeFinishedStreaks", async () =>

@@ -3,7 +3,7 @@
 import { guardStorage } from "./guard";
 import type { AuditEvent, AuditStore, LoginAttemptStore } from "./ports";
 
-const insertAudit = (db: D1Database, e: AuditEvent) =>
+export const insertAudit = (db: D1Database, e: AuditEvent) =>
   db
     .prepare("INSERT INTO audit_events (at, event, user_id, subject, ip, detail) VALUES (?, ?, ?, ?, ?, ?)")
     .bind(e.at, e.event, e.userId, e.subject, e.ip, JSON.stringify(e.detail));
@@ -95,6 +95,12 @@ export function d1LoginAttemptStore(db: D1Database): LoginAttemptStore {
             ]
           : [];
         await db.batch([db.prepare("DELETE FROM login_throttle WHERE subject = ?").bind(counter), ...knownSource, insertAudit(db, event)]);
+      });
+    },
+
+    clearSubjects(subjects) {
+      return guardStorage("attempts.clearSubjects", async () => {
+        await db.prepare(`DELETE FROM login_throttle WHERE subject IN (${subjects.map(() => "?").join(", ")})`).bind(...subjects).run();
       });
     },
   };

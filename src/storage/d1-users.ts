@@ -9,6 +9,7 @@ export interface UserRow {
   id: string;
   username: string;
   email: string | null;
+  email_verified: number;
   password_hash: string;
   roles: string;
   is_active: number;
@@ -18,7 +19,7 @@ export interface UserRow {
   last_login_at: string | null;
 }
 
-const COLUMN_NAMES = ["id", "username", "email", "password_hash", "roles", "is_active", "token_version", "created_at", "updated_at", "last_login_at"];
+const COLUMN_NAMES = ["id", "username", "email", "email_verified", "password_hash", "roles", "is_active", "token_version", "created_at", "updated_at", "last_login_at"];
 export const COLUMNS = COLUMN_NAMES.map((name) => `u.${name}`).join(", ");
 
 export function toRecord(row: UserRow): UserRecord {
@@ -33,6 +34,7 @@ export function toRecord(row: UserRow): UserRecord {
     id: row.id,
     username: row.username,
     email: row.email,
+    emailVerified: row.email_verified === 1,
     passwordHash: row.password_hash,
     roles,
     isActive: row.is_active === 1,
@@ -57,6 +59,7 @@ function assignments(change: UserChange): { sql: string; args: unknown[] } {
     set("email", change.email.email);
     set("email_normalized", change.email.normalized);
   }
+  if (change.emailVerified !== undefined) set("email_verified", change.emailVerified ? 1 : 0);
   if (change.endSessions) parts.push("token_version = token_version + 1");
   return { sql: parts.join(", "), args };
 }
@@ -77,10 +80,10 @@ export function d1UserStore(db: D1Database): UserStore {
       const statements = [
         db
           .prepare(
-            `INSERT INTO users (id, username, username_normalized, email, email_normalized, password_hash, roles, is_active, token_version, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO users (id, username, username_normalized, email, email_normalized, email_verified, password_hash, roles, is_active, token_version, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .bind(user.id, user.username, identifiers.username, user.email, identifiers.email, user.passwordHash, JSON.stringify(user.roles), user.isActive ? 1 : 0, user.tokenVersion, user.createdAt, user.updatedAt),
+          .bind(user.id, user.username, identifiers.username, user.email, identifiers.email, user.emailVerified ? 1 : 0, user.passwordHash, JSON.stringify(user.roles), user.isActive ? 1 : 0, user.tokenVersion, user.createdAt, user.updatedAt),
         ...distinctIdentifiers(identifiers).map((identifier) => db.prepare("INSERT INTO login_identifiers (identifier, user_id) VALUES (?, ?)").bind(identifier, user.id)),
       ];
       return guardStorage("users.create", async () => {

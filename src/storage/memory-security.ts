@@ -51,5 +51,8 @@ export function memoryLoginAttemptStore(audit = memoryAuditStore()): LoginAttemp
       }
       await audit.record(event);
     },
+    async clearSubjects(subjects) {
+      for (const subject of subjects) rows.delete(subject);
+    },
   };
 }

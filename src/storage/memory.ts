@@ -4,12 +4,13 @@
 import { lastAdminConflict } from "./last-admin";
 import { distinctIdentifiers, KV_MIN_TTL, type SessionRecord, type SessionStore, type UserRecord, type UserStore } from "./ports";
 
-export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord> } {
+export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord>; identifiers: Map<string, string> } {
   const rows = new Map<string, UserRecord>();
   const identifiers = new Map<string, string>();
   const clone = (u: UserRecord | undefined) => (u ? structuredClone(u) : null);
   return {
     rows,
+    identifiers,
     async create(user, ids) {
       const unique = distinctIdentifiers(ids);
       if (unique.some((id) => identifiers.has(id))) return "conflict";
@@ -40,6 +41,7 @@ export function memoryUserStore(): UserStore & { rows: Map<string, UserRecord> }
       if (change.roles !== undefined) next.roles = [...change.roles];
       if (change.isActive !== undefined) next.isActive = change.isActive;
       if (change.endSessions) next.tokenVersion += 1;
+      if (change.emailVerified !== undefined) next.emailVerified = change.emailVerified;
       const isAdmin = (u: UserRecord) => u.isActive && u.roles.includes("admin");
       if (isAdmin(row) && !isAdmin(next) && ![...rows.values()].some((u) => u.id !== id && isAdmin(u))) throw lastAdminConflict();
       if (change.email !== undefined) {

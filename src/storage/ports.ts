@@ -5,6 +5,8 @@ export interface UserRecord {
   id: string;
   username: string;
   email: string | null;
+  /** True once the user proved control of `email` (a verification or reset token); false again when it changes. */
+  emailVerified: boolean;
   passwordHash: string;
   roles: string[];
   isActive: boolean;
@@ -50,6 +52,7 @@ export interface UserChange {
   email?: { email: string | null; normalized: string | null };
   /** Bumps token_version: every session and access token of the user ends at once. */
   endSessions?: boolean;
+  emailVerified?: boolean;
 }
 
 /** One page of a keyset listing: `after` is the key to pass for the next page, null at the end. */
@@ -134,23 +137,54 @@ export interface SessionStore {
   isRevoked(sid: string): Promise<boolean>;
 }
 
+/**
+ * One row of the per-user session index (D1 `user_sessions`, migration 0008): what a session was
+ * when it opened. Written before the session's KV record, so every live session has a row; a row
+ * may outlive its session (revoked, expired), and readers check the KV record and marker.
+ * Times are epoch milliseconds.
+ */
+export interface SessionIndexEntry {
+  sid: string;
+  userId: string;
+  clientId: string;
+  kind: "tokens" | "cookie";
+  /** The user's token_version when the session opened: a row below the user's current one is dead. */
+  tokenVersion: number;
+  /** The User-Agent of the request that opened the session, truncated; null when none was sent. */
+  userAgent: string | null;
+  createdAt: number;
+  /** The session's first deadline; a refresh or slide moves the KV record's, not this. */
+  expiresAt: number;
+}
+
+export interface SessionIndexStore {
+  add(entry: SessionIndexEntry): Promise<void>;
+  /** The user's rows, newest first, at most `limit`. */
+  list(userId: string, limit: number): Promise<SessionIndexEntry[]>;
+  /** The row of `sid` if it belongs to `userId`; null for another user's session or none. */
+  find(userId: string, sid: string): Promise<SessionIndexEntry | null>;
+  /** Deletes the rows of these sessions (whoever owns them). */
+  remove(sids: readonly string[]): Promise<void>;
+  /** Deletes the user's rows opened under a token_version below `version` (ended by logout-all). */
+  removeBelowVersion(userId: string, version: number): Promise<void>;
+}
+
 /** A security event for the audit trail (D1 `audit_events`); never a secret in any field. */
 export interface AuditEvent {
   at: string;
   event:
-    | "login_success"
-    | "login_failure"
-    | "lockout"
-    | "refresh_reuse_detected"
-    | "logout_all"
-    | "password_changed"
-    | AdminAuditEvent;
+    | "login_success" | "login_failure" | "lockout" | "refresh_reuse_detected" | "logout_all" | "password_changed"
+    | "session_revoked_by_user" | AccountEvent | AdminAuditEvent;
   userId: string | null;
   /** Keyed digest of a login identifier, for events about an identifier rather than an account. */
   subject: string | null;
   ip: string | null;
   detail: Record<string, string | number | boolean | null>;
 }
+
+/** The account lifecycle's events (docs/accounts.md). */
+export type AccountEvent =
+  | "password_reset_requested" | "password_reset" | "email_verification_requested" | "email_verified" | "account_deleted" | "delivery_failed";
 
 /** Events of administrators' changes; each has the acting admin's id in `detail.actor`. */
 export type AdminAuditEvent =
@@ -205,6 +239,8 @@ export interface LoginAttemptStore {
    * known until `source.expiresAt`, atomically.
    */
   recordSuccess(counter: string, event: AuditEvent, source?: { source: string; expiresAt: number; now: number }): Promise<void>;
+  /** Forgets every failure and lock of these subjects (a password reset clears the lockout). */
+  clearSubjects(subjects: readonly string[]): Promise<void>;
 }
 
 /** The common-password list the strict policy refuses (D1 `common_passwords`, migration 0004). */
@@ -213,14 +249,65 @@ export interface CommonPasswordList {
   isCommon(password: string): Promise<boolean>;
 }
 
+export type AccountTokenPurpose = "password_reset" | "email_verification";
+
+/** A one-time token of the account lifecycle (D1 `account_tokens`); only its hash is stored. */
+export interface AccountToken {
+  tokenHash: string;
+  userId: string;
+  purpose: AccountTokenPurpose;
+  /** The normalised address the message went to. */
+  email: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+/**
+ * The account lifecycle's writes that span tables (D1 `account_tokens`, `users`,
+ * `login_identifiers`, `audit_events`), each one db.batch(): a token is consumed, and what it
+ * grants is written, together or not at all. Every method names its user first, so the read
+ * cache drops that user's row around the write (storage/read-cache.ts withUserInvalidation).
+ */
+export interface AccountStore {
+  /**
+   * Replaces the user's token of this purpose (the older one stops working) and records `event`;
+   * "too_soon" (only the event is written) while the current one is unused and younger than
+   * `resendAfterMs`.
+   */
+  issueToken(userId: string, token: AccountToken, resendAfterMs: number, event: AuditEvent): Promise<"issued" | "too_soon">;
+  findToken(tokenHash: string): Promise<AccountToken | null>;
+  /**
+   * Consumes the user's unused, unexpired reset token and, in the same transaction, sets the
+   * password hash, bumps token_version, marks the email verified when the token went to the
+   * current address, and records `event`. Null when another redemption won or the token lapsed.
+   */
+  redeemReset(userId: string, tokenHash: string, passwordHash: string, now: number, event: AuditEvent): Promise<UserRecord | null>;
+  /** Consumes a verification token and marks the email verified, if it is still the account's. */
+  redeemVerification(userId: string, tokenHash: string, now: number, event: AuditEvent): Promise<UserRecord | null>;
+  /**
+   * Sets the password hash, bumps token_version, drops any outstanding reset token and records
+   * `event`; null when the user is gone.
+   */
+  changePassword(userId: string, passwordHash: string, event: AuditEvent): Promise<UserRecord | null>;
+  /**
+   * Deletes the user, its login identifiers and tokens, rewrites its audit rows' user id to
+   * `pseudonym` and records `event` (already pseudonymous), in one transaction; false when absent.
+   */
+  erase(userId: string, pseudonym: string, event: AuditEvent): Promise<boolean>;
+}
+
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  /** Optional when injecting: createApp fills it with the D1 adapter, like the three below. */
+  sessionIndex?: SessionIndexStore;
   /** Optional when injecting, like the two below. */
   commonPasswords?: CommonPasswordList;
   /** Optional when injecting: createApp fills what is missing with the D1 adapters. */
   attempts?: LoginAttemptStore;
   audit?: AuditStore;
+  accounts?: AccountStore;
   directory?: UserDirectory;
   clients?: ClientStore;
 }

@@ -82,11 +82,14 @@ async function cached<T>(cache: TtlCache<T>, key: string, load: () => Promise<T>
   return cache.load(key, now, load);
 }
 
-function cachedUsers(store: UserStore): UserStore {
+/**
+ * Every method becomes a write that drops the written user's cached row before and after, so no
+ * read racing the write can keep the old row. Writes name their user first (an id, or the
+ * record); one that does not drops every row. Also for ports that write user rows besides the
+ * UserStore (the account lifecycle's AccountStore).
+ */
+export function withUserInvalidation<T extends object>(store: T): T {
   const wrapped: Record<string, unknown> = {};
-  // Every method but the two finds is a write (today's and any added later): it drops the written
-  // user's cached row before and after, so no read racing the write can keep the old row. Writes
-  // name their user first (an id, or the record); one that does not drops every row.
   const drop = (args: unknown[]) => {
     const first = args[0] as string | { id?: unknown } | undefined;
     const id = typeof first === "string" ? first : first?.id;
@@ -103,7 +106,12 @@ function cachedUsers(store: UserStore): UserStore {
       }
     };
   }
-  return { ...(wrapped as unknown as UserStore), findByIdentifier: store.findByIdentifier, findById: (id) => cached(users, id, () => store.findById(id)) };
+  return wrapped as T;
+}
+
+function cachedUsers(store: UserStore): UserStore {
+  // Every method but the two finds is a write (today's and any added later).
+  return { ...withUserInvalidation(store), findByIdentifier: store.findByIdentifier, findById: (id) => cached(users, id, () => store.findById(id)) };
 }
 
 function cachedSessions(store: SessionStore): SessionStore {

@@ -33,6 +33,12 @@ async function formerSubjects(rt: Runtime, normalisedIdentifier: string, current
   return [...new Set(all)].filter((subject) => subject !== current);
 }
 
+/** Every digest a lock on this identifier may be kept under: the current key's, then the former ones'. */
+export async function lockoutSubjects(rt: Runtime, normalisedIdentifier: string): Promise<string[]> {
+  const subject = await identifierSubject(rt, normalisedIdentifier);
+  return [subject, ...(await formerSubjects(rt, normalisedIdentifier, subject))];
+}
+
 /**
  * The known-source digest of this identifier from this client (IPv4 address or IPv6 /64, as the
  * limiters key it); null without a client address: such requests cannot be told apart. Under the

@@ -11,7 +11,7 @@ function newUser(roles: string[] = []): UserRecord {
   const username = uniqueName("upd");
   return {
     id: crypto.randomUUID(), username, email: `${username}@example.com`, passwordHash: "pbkdf2_sha256$1000$AAAA$AAAA",
-    roles, isActive: true, tokenVersion: 0, createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", lastLoginAt: null,
+    emailVerified: false, roles, isActive: true, tokenVersion: 0, createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", lastLoginAt: null,
   };
 }
 
@@ -42,6 +42,15 @@ describe.each(stores)("UserStore.update contract: %s", (name, make) => {
     expect((await store.findByIdentifier(user.username.toLowerCase()))?.id).toBe(user.id);
     expect(await store.update(user.id, { email: { email: null, normalized: null } }, AT, [])).toMatchObject({ email: null });
     expect(await store.findByIdentifier(email.toLowerCase())).toBeNull();
+  });
+
+  it("sets email_verified when asked and leaves it alone otherwise", async () => {
+    const store = make();
+    const user = await created(store);
+    expect(await store.update(user.id, { emailVerified: true }, AT, [])).toMatchObject({ emailVerified: true });
+    expect(await store.update(user.id, { roles: ["staff"] }, AT, [])).toMatchObject({ emailVerified: true, roles: ["staff"] });
+    expect(await store.update(user.id, { emailVerified: false }, AT, [])).toMatchObject({ emailVerified: false });
+    expect((await store.findById(user.id))?.emailVerified).toBe(false);
   });
 
   it("answers conflict for another account's identifier and changes nothing", async () => {

@@ -22,6 +22,7 @@ describe("GET /admin/users", () => {
       id: alice.id,
       username: alice.username,
       email: `Zed.${tag}@Example.com`,
+      email_verified: false,
       roles: [],
       created_at: expect.any(String),
       is_active: true,
@@ -119,6 +120,29 @@ describe("PATCH /admin/users/{id}", () => {
     expect(await auditRows("user_id = ? AND event LIKE 'admin_%'", user.id)).toEqual([{ event: "admin_user_updated", user_id: user.id, detail: { actor: admin.id, field: "email" } }]);
   });
 
+  it("sets email_verified, and a changed email is unverified again unless the same request says otherwise", async () => {
+    const [admin, user] = [await makeAdmin(), await makeUser("verif")];
+    const verified = await admin.as(`/admin/users/${user.id}`, patch({ email_verified: true }));
+    expect([verified.status, (await body(verified)).user.email_verified]).toEqual([200, true]);
+    // The same address in another case is the same address: still verified.
+    const sameAddress = await admin.as(`/admin/users/${user.id}`, patch({ email: `${user.username.toUpperCase()}@EXAMPLE.com` }));
+    expect([sameAddress.status, (await body(sameAddress)).user.email_verified]).toEqual([200, true]);
+    const moved = await admin.as(`/admin/users/${user.id}`, patch({ email: `moved.${user.username}@example.org` }));
+    expect([moved.status, (await body(moved)).user.email_verified]).toEqual([200, false]);
+    const movedVerified = await admin.as(`/admin/users/${user.id}`, patch({ email: `again.${user.username}@example.org`, email_verified: true }));
+    expect([movedVerified.status, (await body(movedVerified)).user.email_verified]).toEqual([200, true]);
+    const row = await testEnv.DB.prepare("SELECT email_verified FROM users WHERE id = ?").bind(user.id).first<{ email_verified: number }>();
+    expect(row).toEqual({ email_verified: 1 });
+    expect(await auditRows("user_id = ? AND event LIKE 'admin_%'", user.id)).toEqual([
+      { event: "admin_user_updated", user_id: user.id, detail: { actor: admin.id, field: "email_verified" } },
+      { event: "admin_user_updated", user_id: user.id, detail: { actor: admin.id, field: "email" } },
+      { event: "admin_user_updated", user_id: user.id, detail: { actor: admin.id, field: "email" } },
+      { event: "admin_user_updated", user_id: user.id, detail: { actor: admin.id, field: "email" } },
+      // The move reset it; the same request set it again: the admin's word is audited.
+      { event: "admin_user_updated", user_id: user.id, detail: { actor: admin.id, field: "email_verified" } },
+    ]);
+  });
+
   it("refuses another account's email or username with 409 and changes nothing", async () => {
     const [admin, user, other] = [await makeAdmin(), await makeUser("m1"), await makeUser("m2")];
     for (const email of [`${other.username}@EXAMPLE.com`]) {
@@ -131,7 +155,7 @@ describe("PATCH /admin/users/{id}", () => {
   });
 
   it.each([
-    [{}, { body: "Send at least one of roles, is_active, email." }],
+    [{}, { body: "Send at least one of roles, is_active, email, email_verified." }],
     [{ roles: "admin" }, { roles: "Must be a list of roles." }],
     [{ roles: ["admin", "admin"] }, { roles: "Give each role once." }],
     [{ roles: ["bad role"] }, { roles: "A role is 1 to 64 letters, digits or _ . : -." }],

@@ -1,7 +1,7 @@
 // The endpoints the fuzzer drives, and the error shape each one documents: the native API
 // (README, Native API) and every compatibility profile (test/seeds/). A new API shape adds its rows here.
 export interface FuzzEndpoint {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   path: string;
   /** Field names worth generating values for (bodies also get random keys). */
   fields: string[];
@@ -39,7 +39,9 @@ const NATIVE_CODES: Record<string, number[]> = {
   invalid_request: [400],
   invalid_credentials: [401],
   invalid_token: [401],
-  invalid_grant: [401],
+  // 400 for a reset or verification token (RFC 6749 §5.2), 401 for a refresh token.
+  invalid_grant: [400, 401],
+  email_not_verified: [403],
   forbidden: [403],
   not_found: [404],
   method_not_allowed: [405],
@@ -118,6 +120,13 @@ export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
   { method: "POST", path: "/oauth/token", fields: ["grant_type", "refresh_token", "scope", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
   { method: "POST", path: "/oauth/introspect", fields: ["token", "token_type_hint", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
   { method: "POST", path: "/oauth/revoke", fields: ["token", "token_type_hint", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
+  { method: "GET", path: "/auth/sessions", fields: [], accepts: null, ...NATIVE },
+  { method: "POST", path: "/auth/password", fields: ["current_password", "new_password"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/password/forgot", fields: ["email", "identifier"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/password/reset", fields: ["token", "new_password", "mode"], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/email/verify/request", fields: [], accepts: ["json"], ...NATIVE },
+  { method: "POST", path: "/auth/email/verify", fields: ["token"], accepts: ["json"], ...NATIVE },
+  { method: "DELETE", path: "/auth/me", fields: ["password"], accepts: ["json"], ...NATIVE },
   { method: "POST", path: "/accounts/login/", fields: ["username", "password", "csrfmiddlewaretoken"], accepts: ["json", "form"], ...SEED000 },
   { method: "POST", path: "/accounts/logout/", fields: ["csrfmiddlewaretoken"], accepts: null, ...SEED000 },
   { method: "POST", path: "/api/token/", fields: ["username", "password"], accepts: ["json", "form"], ...DRF },

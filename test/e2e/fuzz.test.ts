@@ -123,7 +123,7 @@ describe("bodies of a type an endpoint does not read", () => {
       Authorization: `Bearer ${realTokens.access_token}`,
     };
     if (type) headers["Content-Type"] = type;
-    const response = await fetch(`${worker.url}${path}`, { method: "POST", headers, body });
+    const response = await fetch(`${worker.url}${path}`, { method: endpoint.method, headers, body });
     expect([response.status, response.headers.get("Content-Type"), await response.json()]).toEqual([endpoint.mediaTypeStatus ?? 415, "application/json", unsupportedMediaType(endpoint)]);
   });
 });

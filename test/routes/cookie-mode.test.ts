@@ -7,7 +7,7 @@ import { json, memoryApp, realApp, registerUser, setCookies, STRONG_PASSWORD, te
 
 const request = (path: string, init?: RequestInit) => realApp.request(path, init, testEnv);
 
-const USER = { id: expect.stringMatching(/^[0-9a-f-]{36}$/), username: expect.any(String), email: null, roles: [], created_at: expect.any(String) };
+const USER = { id: expect.stringMatching(/^[0-9a-f-]{36}$/), username: expect.any(String), email: null, email_verified: false, roles: [], created_at: expect.any(String) };
 const TOKEN_BODY = { user: USER, access_token: expect.any(String), token_type: "Bearer", expires_in: 300, refresh_token: expect.any(String), refresh_expires_in: expect.any(Number) };
 const COOKIE_BODY = { user: USER, token_type: "Bearer", expires_in: 300, refresh_expires_in: expect.any(Number) };
 // workerd advances its clock after I/O, so the refresh lifetime may be a second short.

@@ -10,7 +10,7 @@ describe("POST /auth/register", () => {
     expect(response.status).toBe(201);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const body = (await response.json()) as Record<string, any>;
-    expect(body.user).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), username, email: `${username}@Example.com`, roles: [], created_at: expect.any(String) });
+    expect(body.user).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), username, email: `${username}@Example.com`, email_verified: false, roles: [], created_at: expect.any(String) });
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 300 });
     expect(Object.keys(body).sort()).toEqual(["access_token", "expires_in", "refresh_expires_in", "refresh_token", "token_type", "user"]);
   });
@@ -133,7 +133,7 @@ describe("routing and bad input", () => {
 
   it("lists the allowed methods on 405", async () => {
     const response = await request("/auth/me", { method: "POST" });
-    expect(response.headers.get("Allow")).toBe("GET, HEAD");
+    expect(response.headers.get("Allow")).toBe("GET, HEAD, DELETE");
   });
 });
 

@@ -9,6 +9,7 @@ import { memoryAuditStore, memoryLoginAttemptStore } from "../../src/storage/mem
 import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
 import { guardStorage } from "../../src/storage/guard";
 import { envWith, json, realApp, registerUser, TestClock, testEnv, uniqueName } from "../helpers";
+import { bearer, captureDeliveries, HOOK_SECRET, hookEnv, memoryLifecycle, registered } from "../accounts/lifecycle-support";
 import { basic, form, makeClient } from "../oauth/support";
 
 afterEach(() => vi.restoreAllMocks());
@@ -69,6 +70,34 @@ describe("log lines carry no secrets", () => {
     expect(lines.map((l) => JSON.parse(l).event)).toEqual(expect.arrayContaining(["audit", "request_refused", "session_revoked"]));
     const audited = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "audit").map((l) => l.audit_event);
     expect(new Set(audited)).toEqual(new Set(["login_failure", "lockout", "login_success", "refresh_reuse_detected", "logout_all"]));
+    for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
+  });
+
+  it("logs no password, reset or verification token, or webhook secret in the account lifecycle, before any redaction", async () => {
+    const lines = captureLogLines();
+    vi.spyOn(logRedaction, "apply").mockImplementation((line) => line);
+    // The hook fails once per message first, so the retry and failure paths log too.
+    const deliveries = captureDeliveries([500]);
+    const h = memoryLifecycle(hookEnv());
+    const user = await registered(h.send, "Lifecycle-Passw0rd-" + crypto.randomUUID().slice(0, 8));
+    const [changed, reset] = ["Changed-Passw0rd-" + crypto.randomUUID().slice(0, 8), "Reset-Passw0rd-" + crypto.randomUUID().slice(0, 8)];
+    const secrets = [user.password, changed, reset, "wrong-" + user.password, HOOK_SECRET, HOOK_SECRET.slice("whsec_".length), testEnv.REFRESH_TOKEN_SECRET];
+
+    await h.send("/auth/password", json({ current_password: "wrong-" + user.password, new_password: changed }, { headers: bearer(user.access_token) }));
+    const afterChange = (await (await h.send("/auth/password", json({ current_password: user.password, new_password: changed }, { headers: bearer(user.access_token) }))).json()) as { access_token: string };
+    await h.send("/auth/email/verify/request", json({}, { headers: bearer(afterChange.access_token) }));
+    await h.send("/auth/email/verify", json({ token: deliveries.at(-1)!.payload.token }));
+    await h.send("/auth/password/forgot", json({ email: user.email }));
+    const resetToken = deliveries.at(-1)!.payload.token;
+    await h.send("/auth/password/reset", json({ token: resetToken + "x", new_password: reset }));
+    const afterReset = (await (await h.send("/auth/password/reset", json({ token: resetToken, new_password: reset }))).json()) as { access_token: string; refresh_token: string };
+    await h.send("/auth/password/reset", json({ token: resetToken, new_password: reset }));
+    await h.send("/auth/me", { ...json({ password: reset }, { headers: bearer(afterReset.access_token) }), method: "DELETE" });
+    secrets.push(...deliveries.map((d) => d.payload.token), ...deliveries.map((d) => d.headers["webhook-signature"]!.slice(3)), afterChange.access_token, afterReset.access_token, afterReset.refresh_token);
+
+    const audited = new Set(lines.map((l) => JSON.parse(l)).filter((l) => l.event === "audit").map((l) => l.audit_event));
+    expect(audited).toEqual(new Set(["login_failure", "login_success", "password_changed", "email_verification_requested", "email_verified", "password_reset_requested", "password_reset", "account_deleted"]));
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual(expect.arrayContaining(["delivery_sent", "request_refused"]));
     for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
   });
 

@@ -10,7 +10,7 @@ import { testEnv, uniqueName } from "../helpers";
 function newUser(): UserRecord {
   const username = uniqueName("contract");
   return {
-    id: crypto.randomUUID(), username, email: `${username}@example.com`, passwordHash: "pbkdf2_sha256$1000$AAAA$AAAA",
+    id: crypto.randomUUID(), username, email: `${username}@example.com`, emailVerified: false, passwordHash: "pbkdf2_sha256$1000$AAAA$AAAA",
     roles: ["reader"], isActive: true, tokenVersion: 0, createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", lastLoginAt: null,
   };
 }

@@ -9,7 +9,7 @@ import { realApp, testEnv, uniqueName } from "../helpers";
 function newUser(): UserRecord {
   const username = uniqueName("cached");
   return {
-    id: crypto.randomUUID(), username, email: null, passwordHash: "pbkdf2_sha256$1000$AAAA$AAAA", roles: [], isActive: true,
+    id: crypto.randomUUID(), username, email: null, emailVerified: false, passwordHash: "pbkdf2_sha256$1000$AAAA$AAAA", roles: [], isActive: true,
     tokenVersion: 0, createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", lastLoginAt: null,
   };
 }
