@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Ablation helper used to find where the CPU goes: builds the current src/, starts it in workerd
 // through Miniflare and runs one scenario, printing req/s and workerd CPU ms per request.
-//   node bench/profile.mjs me|refresh|login|jwks [seconds] [connections]
+//   node bench/profile.mjs me|refresh|login|jwks|introspect [seconds] [connections]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -32,6 +32,15 @@ try {
     Object.assign(phase, { url: `${target.url}/auth/login`, env: { BENCH_METHOD: "POST", BENCH_BODY: credentials } });
   } else if (scenario === "me") {
     Object.assign(phase, { url: `${target.url}/auth/me`, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${(await login()).access_token}` } });
+  } else if (scenario === "introspect") {
+    // A service client made as an operator would: the user made admin in D1, then the admin API.
+    const session = await login();
+    const db = await target.mf.getD1Database("DB");
+    await db.prepare(`UPDATE users SET roles = '["admin"]' WHERE username_normalized = 'profile'`).run();
+    const made = await request(`${target.url}/admin/clients`, { method: "POST", headers: { Authorization: `Bearer ${session.access_token}` }, body: JSON.stringify({ name: "profile", scopes: [] }) });
+    const client = JSON.parse(made.text);
+    const basic = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString("base64")}`;
+    Object.assign(phase, { url: `${target.url}/oauth/introspect`, env: { BENCH_METHOD: "POST", BENCH_BODY: JSON.stringify({ token: session.access_token }), BENCH_AUTHORIZATION: basic } });
   } else {
     Object.assign(phase, { url: `${target.url}/.well-known/jwks.json`, env: { BENCH_METHOD: "GET" } });
   }

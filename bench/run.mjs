@@ -5,6 +5,7 @@
 //   --quick 2–3 s phases, no warm-up (under 2 minutes)
 //   --smoke 1–2 s phases: every field, no meaningful numbers (a fast check while editing bench/)
 //   --alg ES256|EdDSA  sign with another algorithm than the default RS256
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -80,6 +81,22 @@ async function registerBenchUser(url) {
   const body = JSON.stringify({ username: USERNAME, email: `${USERNAME}@example.com`, password: PASSWORD });
   const { status, text } = await request(`${url}/auth/register`, { method: "POST", body });
   if (status !== 201) throw new Error(`register: ${status} ${text}`);
+  return JSON.parse(text);
+}
+
+/**
+ * A service client for the introspection scenario, created as an operator would: the bench user
+ * is made admin (`grantAdmin`, in that side's D1), then POST /admin/clients.
+ */
+async function benchClient(url, registered, grantAdmin) {
+  await grantAdmin(registered.user.id);
+  const { status, text } = await request(`${url}/admin/clients`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${registered.access_token}` },
+    body: JSON.stringify({ name: "bench-gateway", scopes: [] }),
+  });
+  if (status !== 201) throw new Error(`client: ${status} ${text}`);
+  return JSON.parse(text);
 }
 
 async function main() {
@@ -116,15 +133,21 @@ async function main() {
   const service = await started(startMiniflare({ bundle, vars, persist: null }));
   log(`ours, primary: the bundle in workerd through Miniflare (${service.url})`);
   await applyMigrations(service.mf);
-  await registerBenchUser(service.url);
-  const ours = await runScenarios({ ...scenarioOptions, beforeLogin, side: SIDES.ours, target: { url: service.url, cpu: { worker: service.pids } } });
+  const db = await service.mf.getD1Database("DB");
+  const client = await benchClient(service.url, await registerBenchUser(service.url), (id) => db.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?`).bind(id).run());
+  const ours = await runScenarios({ ...scenarioOptions, beforeLogin, client, side: SIDES.ours, target: { url: service.url, cpu: { worker: service.pids } } });
   await stopped(service);
   await stopped(floor);
 
   log("ours, secondary: as `npm start` runs it (wrangler dev)");
-  const dev = await started(startWranglerDev({ vars, persist: path.join(work, "wrangler-dev") }));
-  await registerBenchUser(dev.url);
-  const oursDev = await runScenarios({ ...scenarioOptions, side: SIDES.ours, target: { url: dev.url, cpu: { worker: dev.pids.workerd, wrangler_node: dev.pids.wrangler_node } } });
+  const devPersist = path.join(work, "wrangler-dev");
+  const dev = await started(startWranglerDev({ vars, persist: devPersist }));
+  const grantByCli = async () => {
+    const run = spawnSync(process.execPath, ["scripts/admin.mjs", "grant", USERNAME, "admin", "--persist-to", devPersist], { cwd: root, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`admin grant: ${run.stderr}`);
+  };
+  const devClient = await benchClient(dev.url, await registerBenchUser(dev.url), grantByCli);
+  const oursDev = await runScenarios({ ...scenarioOptions, client: devClient, side: SIDES.ours, target: { url: dev.url, cpu: { worker: dev.pids.workerd, wrangler_node: dev.pids.wrangler_node } } });
   await stopped(dev);
 
   log("peer: Django + DRF + SimpleJWT under gunicorn (2 sync workers), SQLite");

@@ -58,7 +58,10 @@ function jsonStore(file) {
     save(keys, active) {
       writeFileSync(file, JSON.stringify({ keys }) + "\n", { mode: 0o600 });
       console.error(`keys: wrote ${file}; deploy it with: npx wrangler secret put SIGNING_KEYS < ${file}`);
-      if (active) console.error(`keys: then set ACTIVE_KID=${active.kid} and JWT_ALGORITHM = "${active.alg}" (wrangler.toml [vars]) in one deployment`);
+      if (active) {
+        console.error(`keys: then, in one deployment: printf %s ${active.kid} | npx wrangler secret put ACTIVE_KID`);
+        console.error(`keys: and JWT_ALGORITHM = "${active.alg}" in wrangler.toml [vars], then npx wrangler deploy`);
+      }
     },
   };
 }
@@ -74,6 +77,12 @@ function parseSet(text, where) {
 
 const args = process.argv.slice(2);
 const command = args[0];
+if (command === "--help" || command === "help" || args.includes("--help")) {
+  // The usage is this file's opening comment: one text for readers of the code and of --help.
+  const usage = readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1).filter((line) => line.startsWith("//")).map((line) => line.slice(3));
+  console.log(usage.join("\n"));
+  process.exit(0);
+}
 if (command === undefined || ["RS256", "ES256", "EdDSA"].includes(command)) {
   const key = generateSigningKey(command ?? "RS256");
   console.log(JSON.stringify({ keys: [key] }));
@@ -107,7 +116,8 @@ switch (command) {
   case "activate": {
     const key = named(args[1]);
     store.save(keys, key);
-    console.error(`keys: ${key.kid} (${key.alg}) signs from the next start; keep the old key until its tokens have expired, then retire it.`);
+    const when = setFile ? "once that is deployed" : "from the next start";
+    console.error(`keys: ${key.kid} (${key.alg}) signs ${when}; keep the old key until its tokens have expired, then retire it.`);
     break;
   }
   case "retire": {
@@ -119,5 +129,5 @@ switch (command) {
     break;
   }
   default:
-    fail(`unknown command ${command}; use list, add [alg], activate <kid>, retire <kid>, or an algorithm to print a new set`);
+    fail(`unknown command ${command}; use list, add [alg], activate <kid>, retire <kid>, or an algorithm to print a new set (--help)`);
 }

@@ -22,10 +22,11 @@ const suites = [
   { name: "workerd", args: ["run"] },
   // python3-jwt + python3-cryptography (only "Recommends" in Debian): PyJWT with RSA/EC/EdDSA.
   // curl, python3-requests, golang-go, chromium: the seeds' own examples (test/seeds/).
+  // nginx, caddy: the real gateways in front of forward auth (test/e2e/gateways.test.ts).
   {
     name: "e2e",
     args: ["run", "--config", "vitest.e2e.config.ts"],
-    packages: ["python3-jwt", "python3-cryptography", "curl", "python3-requests", "golang-go", "chromium"],
+    packages: ["python3-jwt", "python3-cryptography", "curl", "python3-requests", "golang-go", "chromium", "nginx", "caddy"],
   },
   // `npm run bench -- --quick` (2–3 s phases) and its results.json; the peer and wrk come from apt.
   { name: "bench", args: ["run", "--config", "vitest.bench.config.ts"], packages: BENCH_PACKAGES },

@@ -9,9 +9,12 @@ import { developmentIssuer } from "./http/dev-issuer";
 import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
+import { oauthDialect } from "./oauth/dialect";
 import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { verifyRoutes } from "./routes/verify";
+import { oauthRoutes } from "./routes/oauth";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
@@ -27,6 +30,7 @@ export function createApp(options: RuntimeOptions = {}) {
   app.use(developmentIssuer);
   // The error dialect is chosen by path before anything below can refuse the request.
   for (const [path, gate] of PROFILE_GATES) app.use(path, gate);
+  app.use("/oauth/*", oauthDialect);
   app.use(corsAllowlist);
   app.use(limitBody);
   app.use(async (c, next) => {
@@ -38,7 +42,9 @@ export function createApp(options: RuntimeOptions = {}) {
   app.route("/auth", authRoutes);
   app.route("/auth", sessionRoutes);
   app.route("/auth", accountRoutes);
+  app.route("/auth", verifyRoutes);
   app.route("/admin", adminRoutes);
+  app.route("/oauth", oauthRoutes);
   // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
   for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);
 

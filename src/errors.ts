@@ -6,6 +6,9 @@ export type ErrorCode =
   | "invalid_credentials"
   | "invalid_token"
   | "invalid_grant"
+  | "invalid_client"
+  | "unsupported_grant_type"
+  | "invalid_scope"
   | "forbidden"
   | "email_not_verified"
   | "not_found"
@@ -22,6 +25,10 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   invalid_token: 401,
   invalid_grant: 401,
+  // RFC 6749 §5.2: the OAuth endpoints' own codes.
+  invalid_client: 401,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
   forbidden: 403,
   email_not_verified: 403,
   not_found: 404,

@@ -1,8 +1,10 @@
-// The Worker entry point: the Hono app answers requests; the Cron Trigger runs retention.
+// The Worker entry point: the Hono app answers requests; the Cron Trigger runs retention;
+// AuthService is the named entrypoint other Workers call over a Service Binding (RPC).
 import { createApp } from "./app";
 import { runRetention } from "./audit/retention";
 
 export { createApp };
+export { AuthService } from "./gateway/auth-service";
 
 const app = createApp();
 

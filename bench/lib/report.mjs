@@ -1,5 +1,5 @@
 // results.md: the tables a reader needs, rendered from results.json.
-const SCENARIO_NAMES = { login: "login", refresh: "refresh (rotation)", me: "authenticated GET", jwks: "JWKS" };
+const SCENARIO_NAMES = { login: "login", refresh: "refresh (rotation)", me: "authenticated GET", forward_auth: "forward auth (GET /auth/verify)", jwks: "JWKS", introspect: "introspection" };
 const fmt = (value, digits = 2) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
 
 function phaseRows(sideLabel, scenarios, extra = () => []) {

@@ -1,5 +1,7 @@
 // The scenarios both sides are driven through, each at 1 connection (latency) and at 50
-// (throughput): login, refresh (following rotation), an authenticated GET, and our JWKS.
+// (throughput): login, refresh (following rotation), an authenticated GET, and ours alone: forward
+// auth (the sub-request a gateway makes for every request), the JWKS and token introspection (a
+// gateway's per-request call, RFC 7662).
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { request } from "./http.mjs";
@@ -11,7 +13,9 @@ export const SIDES = {
     login: "/auth/login",
     refresh: { path: "/auth/refresh", template: '{"refresh_token":"%s"}', field: "refresh_token" },
     me: "/auth/me",
+    forwardAuth: "/auth/verify",
     jwks: "/.well-known/jwks.json",
+    introspect: "/oauth/introspect",
     tokens: (body) => ({ access: body.access_token, refresh: body.refresh_token }),
   },
   peer: {
@@ -45,12 +49,17 @@ async function freshSessions(url, side, credentials, count) {
   return sessions;
 }
 
+/** RFC 6749 §2.3.1 client_secret_basic: each part form-urlencoded, then base64. */
+const basicAuth = ({ client_id, client_secret }) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(client_id)}:${encodeURIComponent(client_secret)}`).toString("base64")}`;
+
 /**
- * Runs every scenario of `side` against `target` ({ url, cpu }); `beforeLogin(label, connections,
+ * Runs every scenario of `side` against `target` ({ url, cpu }); `client` ({ client_id,
+ * client_secret }, a service client) introspects the session's access token on every request; `beforeLogin(label, connections,
  * seconds)` runs right before each login phase (the KDF floor, measured next to it in time). Returns
- * { login: { c1, c50 }, refresh: {...}, me: {...}, jwks?: {...} }.
+ * { login: { c1, c50 }, refresh: {...}, me: {...}, forward_auth?: {...}, jwks?: {...}, introspect?: {...} }.
  */
-export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup, beforeLogin }) {
+export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup, beforeLogin, client }) {
   const credentials = JSON.stringify({ username, password });
   const [session] = await freshSessions(target.url, side, credentials, 1);
   const base = { cpu: target.cpu };
@@ -58,7 +67,12 @@ export async function runScenarios({ target, side, username, password, durations
     login: { url: target.url + side.login, env: { BENCH_METHOD: "POST", BENCH_BODY: credentials } },
     refresh: { url: target.url + side.refresh.path, script: "refresh-chain", chains: true },
     me: { url: target.url + side.me, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } },
+    ...(side.forwardAuth ? { forward_auth: { url: target.url + side.forwardAuth, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } } } : {}),
     ...(side.jwks ? { jwks: { url: target.url + side.jwks, env: { BENCH_METHOD: "GET" } } } : {}),
+    // JSON body (the wrk script's one content type; the endpoint takes it as well as a form).
+    ...(side.introspect && client
+      ? { introspect: { url: target.url + side.introspect, env: { BENCH_METHOD: "POST", BENCH_BODY: JSON.stringify({ token: session.access }), BENCH_AUTHORIZATION: basicAuth(client) } } }
+      : {}),
   };
   const results = {};
   for (const [name, scenario] of Object.entries(scenarios)) {

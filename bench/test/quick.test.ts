@@ -35,17 +35,19 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe("npm run bench -- --quick", () => {
   it("exits 0 and writes results.json, results.md and plot.svg", () => {
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/Error/) });
-    expect(readFileSync(path.join(out, "results.md"), "utf8")).toContain("| scenario | side | conns | req/s | p50 ms | p99 ms | errors | CPU ms/req |");
+    const report = readFileSync(path.join(out, "results.md"), "utf8");
+    expect(report).toContain("| scenario | side | conns | req/s | p50 ms | p99 ms | errors | CPU ms/req |");
+    expect(report).toMatch(/\| forward auth \(GET \/auth\/verify\) \| edge-auth \| 50 \|/);
     expect(readFileSync(path.join(out, "plot.svg"), "utf8")).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
   });
 
-  it("measures login, refresh and the authenticated GET for both sides, plus our JWKS", () => {
+  it("measures login, refresh and the authenticated GET for both sides, plus our forward auth, JWKS and introspection", () => {
     expect(results.mode).toBe("quick");
     expect(results.sides.ours).toMatchObject({ kdf: "pbkdf2_sha512 (100000 iterations)", kdf_cpu_ms: expect.any(Number) });
-    expect(results.sides.ours.scenarios).toEqual({ login: both, refresh: both, me: both, jwks: both });
+    expect(results.sides.ours.scenarios).toEqual({ login: both, refresh: both, me: both, forward_auth: both, jwks: both, introspect: both });
     expect(results.sides.peer).toMatchObject({ kdf: "pbkdf2_sha256 (260000 iterations)", kdf_cpu_ms: expect.any(Number), signing: "HS256 (SimpleJWT default)" });
     expect(results.sides.peer.scenarios).toEqual({ login: both, refresh: both, me: both });
-    expect(Object.keys(results.sides.ours_wrangler_dev.scenarios)).toEqual(["login", "refresh", "me", "jwks"]);
+    expect(Object.keys(results.sides.ours_wrangler_dev.scenarios)).toEqual(["login", "refresh", "me", "forward_auth", "jwks", "introspect"]);
   });
 
   it("records the floors and every ratio with its target", () => {
@@ -64,7 +66,9 @@ describe("npm run bench -- --quick", () => {
       refresh_rps_vs_peer_c50: check,
       me_rps_vs_peer_c50: check,
       me_cpu_ms_per_request: check,
+      forward_auth_cpu_vs_me_c50: check,
       login_cpu_vs_own_kdf_floor: check,
+      introspect_cpu_vs_me_c50: check,
       errors_in_all_phases: { value: 0, target: "0", met: true },
       login_cpu_vs_own_kdf_floor_c50: expect.any(Number),
       login_cpu_c50_vs_sequential_kdf: expect.any(Number),

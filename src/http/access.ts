@@ -35,15 +35,25 @@ export function bearerToken(c: Context): string | undefined {
 
 const revoked = () => new AuthError("invalid_token", "The access token is invalid or has expired.", { reason: "session revoked or user changed" });
 
-/** Verifies a presented access token and loads its user; every failure is invalid_token. */
-export async function verifyAccess(rt: Runtime, token: string): Promise<{ claims: VerifiedAccessToken; user: UserRecord }> {
+/** Signature and claims only (the verified-token memo applies); every failure is invalid_token. */
+export async function verifyAccessClaims(rt: Runtime, token: string): Promise<VerifiedAccessToken> {
   assertUsable(rt.config);
   const { issuer, audience } = rt.config;
   // Every API shape's tokens verify here: the lifetime bound is the longest any of them issues.
-  const claims = await verifyAccessTokenOnce(rt.keys!, { issuer, audience, accessTtl: longestAccessTtl(rt.config) }, token, Math.floor(rt.now() / 1000));
+  return verifyAccessTokenOnce(rt.keys!, { issuer, audience, accessTtl: longestAccessTtl(rt.config) }, token, Math.floor(rt.now() / 1000));
+}
+
+/** The user of verified claims, if the session is not revoked and the user is as the token says. */
+export async function liveUserOf(rt: Runtime, claims: VerifiedAccessToken): Promise<UserRecord> {
   const [isRevoked, user] = await Promise.all([rt.stores.sessions.isRevoked(claims.sid), rt.stores.users.findById(claims.sub)]);
   if (isRevoked || !user || !user.isActive || user.tokenVersion !== claims.ver) throw revoked();
-  return { claims, user };
+  return user;
+}
+
+/** Verifies a presented access token and loads its user; every failure is invalid_token. */
+export async function verifyAccess(rt: Runtime, token: string): Promise<{ claims: VerifiedAccessToken; user: UserRecord }> {
+  const claims = await verifyAccessClaims(rt, token);
+  return { claims, user: await liveUserOf(rt, claims) };
 }
 
 export async function authenticateRequest(c: Context<AppEnv>, options: { cookie?: boolean } = {}): Promise<Authenticated> {

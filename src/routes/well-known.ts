@@ -1,9 +1,20 @@
-// Discovery: the public keys gateways verify with offline, the OpenID-style metadata that points
-// at them, and the health check that fails closed when configuration or storage is unusable.
-import { Hono } from "hono";
+// Discovery: the public keys gateways verify with offline, the RFC 8414 metadata that points at
+// them and at the OAuth endpoints, and the health check that fails closed when configuration or
+// storage is unusable.
+import { Hono, type Context } from "hono";
 import { unavailable } from "../errors";
 import { logEvent } from "../log";
 import type { AppEnv } from "../http/types";
+import { serverMetadata } from "../oauth/metadata";
+
+/** RFC 8414 metadata, under the OpenID path too (gateways and libraries look in either place). */
+async function discovery(c: Context<AppEnv>) {
+  const rt = c.get("rt");
+  if (!rt.config.issuer) throw unavailable("ISSUER is empty");
+  const metadata = await serverMetadata(rt, rt.config.issuer);
+  c.header("Cache-Control", "public, max-age=300");
+  return c.json(metadata);
+}
 
 export const wellKnownRoutes = new Hono<AppEnv>()
   .get("/.well-known/jwks.json", (c) => {
@@ -13,24 +24,8 @@ export const wellKnownRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "public, max-age=300, stale-while-revalidate=60");
     return c.json(keys.jwks);
   })
-  .get("/.well-known/openid-configuration", (c) => {
-    const { config } = c.get("rt");
-    if (!config.issuer) throw unavailable("ISSUER is empty");
-    const base = config.issuer.replace(/\/$/, "");
-    c.header("Cache-Control", "public, max-age=300");
-    // Only what is true today: the issuer, where the keys are, and the access-token algorithm,
-    // which is what gateways read here to verify tokens offline. It is not yet a complete RFC 8414
-    // or OpenID document (those require endpoints that do not exist). No ID tokens are issued, so
-    // no ID-token algorithms;
-    // /auth/login and /auth/logout take JSON, not RFC 6749 or RFC 7009 requests, so they are not
-    // listed as the token or revocation endpoint, and /auth/register is not RFC 7591 client
-    // registration. Real OAuth endpoints join this list when they exist.
-    return c.json({
-      issuer: config.issuer,
-      jwks_uri: `${base}/.well-known/jwks.json`,
-      access_token_signing_alg_values_supported: [config.algorithm],
-    });
-  })
+  .get("/.well-known/openid-configuration", discovery)
+  .get("/.well-known/oauth-authorization-server", discovery)
   .get("/healthz", async (c) => {
     const rt = c.get("rt");
     if (rt.config.problems.length > 0) throw unavailable(`configuration unusable: ${rt.config.problems.join("; ")}`);

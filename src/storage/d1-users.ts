@@ -58,7 +58,7 @@ function assignments(change: UserChange): { sql: string; args: unknown[] } {
   if (change.email !== undefined) {
     set("email", change.email.email);
     set("email_normalized", change.email.normalized);
-    // As AccountStore.changeEmail: SET reads the old row, so a new address is unverified and the
+    // SET reads the old row, so a new address is unverified and the
     // same one (in another case) keeps its state, whatever a concurrent request did meanwhile.
     if (change.emailVerified === undefined) parts.push(`email_verified = CASE WHEN email_normalized IS ?${args.length + 2} THEN email_verified ELSE 0 END`);
   }

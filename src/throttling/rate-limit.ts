@@ -77,3 +77,16 @@ export const identifierAllows = (rt: Runtime, key: string) => allowed(rt.limits.
 export async function throttleSession(rt: Runtime, sid: string): Promise<void> {
   if (!(await allowed(rt.limits.refreshPerSession, `refresh:${sid}`))) throw rateLimited(`refresh rate limit for session ${sid}`);
 }
+
+/**
+ * Client authentication on the OAuth endpoints (`invalid_client`), before the secret is checked,
+ * like logins: per client address and per client id, both on IP_LIMITER (`client:<client>`,
+ * `client_id:<id>`). Only checks that are not answered from the per-isolate memo of verified
+ * credentials spend it (src/oauth/client-auth.ts), so a gateway introspecting on every request
+ * spends it about twice a minute per isolate, while a wrong secret spends it on every try.
+ */
+export async function throttleClientAuth(rt: Runtime, clientId: string): Promise<void> {
+  const client = clientKey(rt.clientIp);
+  if (!(await allowed(rt.limits.perClient, `client:${client}`))) throw rateLimited(`client authentication rate limit for client ${client}`);
+  if (!(await allowed(rt.limits.perClient, `client_id:${clientId}`))) throw rateLimited(`client authentication rate limit for client id ${clientId}`);
+}

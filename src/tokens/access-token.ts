@@ -14,7 +14,23 @@ export interface AccessClaims {
   client_id: string;
 }
 
+/**
+ * A service client's token (client_credentials): `sub` and `client_id` are the client's id, `scope`
+ * its granted scopes (RFC 9068 §2.2.3), no user; `sid` is the token's own id, so a revocation
+ * marker can end it, and `ver` 0. `roles` is empty: clients hold scopes, not user roles.
+ */
+export interface ServiceClaims {
+  sub: string;
+  client_id: string;
+  scope: string;
+  sid: string;
+  roles: string[];
+  ver: 0;
+}
+
 export interface VerifiedAccessToken extends AccessClaims {
+  /** Present on service tokens only. */
+  scope?: string;
   jti: string;
   iat: number;
   exp: number;
@@ -26,7 +42,7 @@ export interface TokenSettings {
   accessTtl: number;
 }
 
-export async function signAccessToken(keys: KeyRing, settings: TokenSettings, claims: AccessClaims, nowSeconds: number): Promise<string> {
+export async function signAccessToken(keys: KeyRing, settings: TokenSettings, claims: AccessClaims | ServiceClaims, nowSeconds: number): Promise<string> {
   const { active } = keys;
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: active.alg, typ: "at+jwt", kid: active.kid })
@@ -76,6 +92,7 @@ export async function verifyAccessToken(keys: KeyRing, settings: TokenSettings, 
   // jose checks iat only against maxTokenAge: refuse tokens minted in the future (beyond clock
   // skew between locations) or living longer than this service ever issues (settings.accessTtl is
   // the longest lifetime of any API shape when verifying), whoever signed them.
+  if (payload.scope !== undefined && typeof payload.scope !== "string") throw invalid("scope is not a string");
   if (payload.iat! > nowSeconds + MAX_CLOCK_SKEW_SECONDS || payload.exp! - payload.iat! > settings.accessTtl) throw invalid("iat in the future or lifetime too long");
   return payload as unknown as VerifiedAccessToken;
 }

@@ -17,6 +17,7 @@ const ROUTES: [string, RequestInit][] = [
   ["/auth/refresh", json({ refresh_token: "a.0.b.c" })],
   ["/auth/logout", { method: "POST", ...bearer }],
   ["/auth/me", bearer],
+  ["/auth/verify", bearer],
   ["/accounts/login/", form(credentials)],
   ["/api/token/", json(credentials)],
   ["/api/token/refresh/", json({ refresh: "a.0.b.c" })],
@@ -26,6 +27,10 @@ const ROUTES: [string, RequestInit][] = [
   ["/api/v1/auth/login", json(credentials)],
   ["/api/v1/auth/me", bearer],
   ["/api/login/", json(credentials)],
+  ["/oauth/token", form({ grant_type: "client_credentials", client_id: "some-client", client_secret: "some-secret" })],
+  ["/oauth/token", form({ grant_type: "refresh_token", refresh_token: "a.0.b.c" })],
+  ["/oauth/introspect", form({ token: "a.b.c", client_id: "some-client", client_secret: "some-secret" })],
+  ["/oauth/revoke", form({ token: "a.b.c" })],
 ];
 
 describe("an unusable configuration", () => {

@@ -8,6 +8,12 @@ const where = (b: Block) => `${b.doc}:${b.line}`;
 const markedNotRun = (b: Block) => b.marker.kind === "not-run" && b.marker.reason.length > 0;
 export const runsInSession = (b: Block) => SHELL.has(b.lang) && b.marker.kind === "none";
 
+function fileProblems(b: Block, named: string): string[] {
+  const file = path.join(root, named);
+  if (!existsSync(file)) return [`${where(b)}: ${named} does not exist`];
+  return readFileSync(file, "utf8").trimEnd() !== b.code.trimEnd() ? [`${where(b)}: differs from ${named}`] : [];
+}
+
 /** Every way a set of blocks breaks the rules; empty when they hold. */
 export function blockProblems(blocks: Block[]): string[] {
   const problems: string[] = [];
@@ -24,14 +30,15 @@ export function blockProblems(blocks: Block[]): string[] {
         problems.push((error as Error).message);
       }
     }
+    // A configuration block (nginx, Caddyfile, YAML) marked as a file is that file, which a test
+    // runs (test/e2e/gateways.test.ts); only a script must also be run by a shell block.
+    if (!SCRIPT.has(b.lang) && b.marker.kind === "file" && !SHELL.has(b.lang)) problems.push(...fileProblems(b, b.marker.path));
     if (!SCRIPT.has(b.lang) || markedNotRun(b)) continue;
     if (b.marker.kind !== "file") {
       problems.push(`${where(b)}: a ${b.lang} snippet that is neither <!-- file: path --> (run by a shell block) nor <!-- not-run: reason -->`);
       continue;
     }
-    const file = path.join(root, b.marker.path);
-    if (!existsSync(file)) problems.push(`${where(b)}: ${b.marker.path} does not exist`);
-    else if (readFileSync(file, "utf8").trimEnd() !== b.code.trimEnd()) problems.push(`${where(b)}: differs from ${b.marker.path}`);
+    problems.push(...fileProblems(b, b.marker.path));
     if (!runText.includes(b.marker.path)) problems.push(`${where(b)}: no runnable shell block runs ${b.marker.path}`);
   }
   return problems;

@@ -29,6 +29,11 @@ describe("block rules", () => {
     ]);
   });
 
+  it("holds a configuration block marked as a file (nginx, Caddyfile, YAML) to that file, with no shell block needed", () => {
+    expect(blockProblems(doc("<!-- file: docs/examples/gateways/nginx.conf -->\n```nginx\nserver {}\n```\n"))).toEqual(["fixture.md:2: differs from docs/examples/gateways/nginx.conf"]);
+    expect(blockProblems(doc("<!-- file: docs/examples/gateways/missing.yml -->\n```yaml\na: 1\n```\n"))).toEqual(["fixture.md:2: docs/examples/gateways/missing.yml does not exist"]);
+  });
+
   it("accepts a shell block with no marker (it runs) and one marked not-run with a reason", () => {
     expect(blockProblems(doc("```sh\ncurl -s 127.0.0.1:8787/healthz\n```\n\n<!-- not-run: needs a Cloudflare account -->\n\n```sh\nnpx wrangler deploy\n```\n"))).toEqual([]);
   });

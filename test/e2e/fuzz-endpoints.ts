@@ -16,6 +16,8 @@ export interface FuzzEndpoint {
   isDocumentedError(status: number, body: unknown): boolean;
   /** The exact error body the endpoint's dialect gives for a code and message. */
   errorBody(status: number, code: string, message: string): unknown;
+  /** The status a body of an unread type gets, when not 415 (the OAuth endpoints: RFC 6749 §5.2's 400). */
+  mediaTypeStatus?: number;
 }
 
 /** The classification src/http/body.ts makes, restated as the contract (README, Native API). */
@@ -26,8 +28,9 @@ export function bodyEncoding(contentType: string): "json" | "form" | null {
   return null;
 }
 
-/** The exact 415 an endpoint gives for a body it does not read. */
+/** The exact refusal (415, or the endpoint's mediaTypeStatus) an endpoint gives for a body it does not read. */
 export function unsupportedMediaType(endpoint: FuzzEndpoint): unknown {
+  if (endpoint.mediaTypeStatus === 400) return endpoint.errorBody(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded or application/json.");
   const message = endpoint.accepts?.includes("form") ? "Send the request body as application/json or a form." : "Send the request body as application/json.";
   return endpoint.errorBody(415, "unsupported_media_type", message);
 }
@@ -82,11 +85,28 @@ function seed002(status: number, b: unknown): boolean {
 /** Seed 003: `{ error, message, code }` (+ `fields`), code matching the status. */
 const seed003 = (status: number, b: unknown) => isObject(b) && onlyKeys(b, ["error", "message", "code", "fields"]) && typeof b.error === "string" && typeof b.message === "string" && b.code === status && (b.fields === undefined || stringMap(b.fields));
 
+/** The OAuth endpoints (docs/gateways.md, Errors): RFC 6749 §5.2 `{ error, error_description }`, 400 for request errors. */
+const OAUTH_CODES: Record<string, number[]> = {
+  invalid_request: [400],
+  invalid_grant: [400],
+  unsupported_grant_type: [400],
+  invalid_scope: [400],
+  invalid_client: [401],
+  forbidden: [403],
+  not_found: [404],
+  method_not_allowed: [405],
+  payload_too_large: [413],
+  rate_limited: [429],
+};
+const oauthError = (status: number, b: unknown) =>
+  isObject(b) && onlyKeys(b, ["error", "error_description"]) && typeof b.error === "string" && typeof b.error_description === "string" && OAUTH_CODES[b.error]?.includes(status) === true;
+
 type Dialect = Pick<FuzzEndpoint, "isDocumentedError" | "errorBody">;
 const NATIVE: Dialect = { isDocumentedError: nativeError, errorBody: (_s, error, error_description) => ({ error, error_description }) };
 const SEED000: Dialect = { isDocumentedError: seed000, errorBody: (status, _c, error) => ({ error, status }) };
 const DRF: Dialect = { isDocumentedError: drf, errorBody: (_s, _c, detail) => ({ detail }) };
 const SEED002: Dialect = { isDocumentedError: seed002, errorBody: (_s, _c, detail) => ({ detail }) };
+const OAUTH: Dialect & Pick<FuzzEndpoint, "mediaTypeStatus"> = { isDocumentedError: oauthError, errorBody: (_s, error, error_description) => ({ error, error_description }), mediaTypeStatus: 400 };
 const SEED003: Dialect = { isDocumentedError: seed003, errorBody: (code, error, message) => ({ error, message, code }) };
 
 export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
@@ -95,6 +115,11 @@ export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
   { method: "POST", path: "/auth/refresh", fields: ["refresh_token"], accepts: ["json"], ...NATIVE },
   { method: "POST", path: "/auth/logout", fields: ["all", "refresh_token"], accepts: ["json"], ...NATIVE },
   { method: "GET", path: "/auth/me", fields: [], accepts: null, ...NATIVE },
+  // Forward auth answers any method; it reads no body.
+  { method: "GET", path: "/auth/verify", fields: [], accepts: null, ...NATIVE },
+  { method: "POST", path: "/oauth/token", fields: ["grant_type", "refresh_token", "scope", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
+  { method: "POST", path: "/oauth/introspect", fields: ["token", "token_type_hint", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
+  { method: "POST", path: "/oauth/revoke", fields: ["token", "token_type_hint", "client_id", "client_secret"], accepts: ["json", "form"], ...OAUTH },
   { method: "GET", path: "/auth/sessions", fields: [], accepts: null, ...NATIVE },
   { method: "POST", path: "/auth/password", fields: ["current_password", "new_password"], accepts: ["json"], ...NATIVE },
   { method: "POST", path: "/auth/password/forgot", fields: ["email", "identifier"], accepts: ["json"], ...NATIVE },

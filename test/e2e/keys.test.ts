@@ -85,6 +85,24 @@ describe("npm run keys -- --set FILE (production: a set kept outside Cloudflare)
     expect(kids(readFileSync(file, "utf8"))).toEqual([`${second} RS256`]);
   });
 
+  it("activating in a JWK set file prints the exact wrangler commands for production", () => {
+    const file = path.join(dir, "activate-set.json");
+    const kid = keys("add", "ES256", "--set", file).stdout.trim();
+    const run = keys("activate", kid, "--set", file);
+    expect([run.status, run.stderr.trim().split("\n")]).toEqual([0, [
+      `keys: wrote ${file}; deploy it with: npx wrangler secret put SIGNING_KEYS < ${file}`,
+      `keys: then, in one deployment: printf %s ${kid} | npx wrangler secret put ACTIVE_KID`,
+      `keys: and JWT_ALGORITHM = "ES256" in wrangler.toml [vars], then npx wrangler deploy`,
+      `keys: ${kid} (ES256) signs once that is deployed; keep the old key until its tokens have expired, then retire it.`,
+    ]]);
+  });
+
+  it("--help prints every command", () => {
+    const run = keys("--help");
+    expect(run.status).toBe(0);
+    for (const command of ["list", "add [RS256|ES256|EdDSA]", "activate <kid>", "retire <kid>", "--set PATH"]) expect(run.stdout).toContain(command);
+  });
+
   it("still prints a one-key set for a first deployment: node scripts/keygen.mjs ES256", () => {
     const run = spawnSync(process.execPath, ["scripts/keygen.mjs", "ES256"], { cwd: root, encoding: "utf8" });
     expect(kids(run.stdout)).toEqual([expect.stringMatching(/ ES256$/)]);

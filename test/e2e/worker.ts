@@ -29,17 +29,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** SIGTERM to a detached child's whole process group (wrangler, workerd), SIGKILL after 5 s. */
+export async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || !child.pid) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {}
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {}
+}
+
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
-/** `vars` are passed as `wrangler dev --var NAME:VALUE`, overriding wrangler.toml and .dev.vars. */
-export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
+/**
+ * `vars` are passed as `wrangler dev --var NAME:VALUE`, overriding wrangler.toml and .dev.vars
+ * (a function of the port when a value names it); `env` is added to the process environment.
+ */
+export async function startWorker(vars: Record<string, string> | ((port: number) => Record<string, string>) = {}, env: Record<string, string> = {}): Promise<RunningWorker> {
   const persist = mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
   const port = await freePort();
-  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const varArgs = Object.entries(typeof vars === "function" ? vars(port) : vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child: ChildProcess = spawn(
     process.execPath,
     ["scripts/start.mjs", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs],
-    { cwd: root, env: quietEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: root, env: { ...quietEnv, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
@@ -47,16 +63,7 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Ru
   const url = `http://127.0.0.1:${port}`;
 
   const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {}
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
+    await stopProcessGroup(child);
     rmSync(persist, { recursive: true, force: true });
   };
 

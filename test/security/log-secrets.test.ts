@@ -8,8 +8,9 @@ import { logRedaction } from "../../src/log";
 import { memoryAuditStore, memoryLoginAttemptStore } from "../../src/storage/memory-security";
 import { memorySessionStore, memoryUserStore } from "../../src/storage/memory";
 import { guardStorage } from "../../src/storage/guard";
-import { envWith, json, TestClock, testEnv, uniqueName } from "../helpers";
+import { envWith, json, realApp, registerUser, TestClock, testEnv, uniqueName } from "../helpers";
 import { bearer, captureDeliveries, HOOK_SECRET, hookEnv, memoryLifecycle, registered } from "../accounts/lifecycle-support";
+import { basic, form, makeClient } from "../oauth/support";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -110,5 +111,35 @@ describe("log lines carry no secrets", () => {
     expect(response.status).toBe(503);
     const refused = lines.map((l) => JSON.parse(l)).find((l) => l.event === "request_refused");
     expect(refused).toEqual({ level: "error", event: "request_refused", path: "/auth/refresh", code: "temporarily_unavailable", reason: "storage failure in sessions.get: KV down for [redacted] / [redacted]" });
+  });
+
+  it("the OAuth endpoints log no client secret, Basic credential or token, before any redaction", async () => {
+    const lines = captureLogLines();
+    vi.spyOn(logRedaction, "apply").mockImplementation((line) => line);
+    const send = (path: string, init: RequestInit = {}) => realApp.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": "198.51.100.77" } }, testEnv);
+    const client = await makeClient();
+    const wrong = "wrong-client-secret-" + crypto.randomUUID();
+    const user = await registerUser(send);
+    const secrets = [client.client_secret, wrong, basic(client.client_id, client.client_secret).Authorization.slice(6), basic(client.client_id, wrong).Authorization.slice(6)];
+
+    const issued = (await (await send("/oauth/token", form({ grant_type: "client_credentials" }, basic(client.client_id, client.client_secret)))).json()) as { access_token: string };
+    await send("/oauth/token", form({ grant_type: "client_credentials" }, basic(client.client_id, wrong)));
+    await send("/oauth/token", form({ grant_type: "client_credentials", client_id: client.client_id, client_secret: wrong }));
+    await send("/oauth/token", form({ grant_type: "client_credentials", client_secret: client.client_secret }, basic(client.client_id, client.client_secret)));
+    await send("/oauth/token", form({ grant_type: "client_credentials" }, { Authorization: `Basic ${btoa(client.client_secret)}` }));
+    const refreshed = (await (await send("/oauth/token", form({ grant_type: "refresh_token", refresh_token: user.refresh_token }))).json()) as { access_token: string; refresh_token: string };
+    await send("/oauth/token", form({ grant_type: "refresh_token", refresh_token: `${user.refresh_token}x` }));
+    for (const token of [issued.access_token, refreshed.access_token, refreshed.refresh_token, "forged.token"]) await send("/oauth/introspect", form({ token }, basic(client.client_id, client.client_secret)));
+    await send("/oauth/introspect", form({ token: refreshed.access_token }, basic(client.client_id, wrong)));
+    for (const token of [issued.access_token, refreshed.refresh_token]) await send("/oauth/revoke", form({ token }));
+
+    for (const token of [user, issued, refreshed] as { access_token: string; refresh_token?: string }[]) {
+      secrets.push(token.access_token, token.access_token.split(".")[2]!);
+      if (token.refresh_token) secrets.push(token.refresh_token, token.refresh_token.split(".")[2]!, token.refresh_token.split(".")[3]!);
+    }
+    const events = lines.map((l) => JSON.parse(l));
+    expect(events.filter((l) => l.event === "request_refused").map((l) => l.code)).toEqual(expect.arrayContaining(["invalid_client", "invalid_grant"]));
+    expect(events.map((l) => l.event)).toEqual(expect.arrayContaining(["session_revoked", "service_token_revoked"]));
+    for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
   });
 });
