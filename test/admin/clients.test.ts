@@ -99,9 +99,9 @@ describe("verifyClientSecret", () => {
     const admin = await makeAdmin();
     const [one, two] = [await created(admin), await created(admin)];
     const runtime = await rt();
-    // One character changed (to one it surely is not).
-    const wrong = `${one.client_secret.slice(0, -1)}${one.client_secret.endsWith("A") ? "B" : "A"}`;
-    expect(await verifyClientSecret(runtime, one.client_id, wrong)).toBeNull();
+    // One character changed (never to itself: a secret may already end in "A").
+    const altered = `${one.client_secret.slice(0, -1)}${one.client_secret.endsWith("A") ? "B" : "A"}`;
+    expect(await verifyClientSecret(runtime, one.client_id, altered)).toBeNull();
     expect(await verifyClientSecret(runtime, one.client_id, two.client_secret)).toBeNull();
     expect(await verifyClientSecret(runtime, crypto.randomUUID(), one.client_secret)).toBeNull();
     expect(await verifyClientSecret(runtime, one.client_id, "")).toBeNull();

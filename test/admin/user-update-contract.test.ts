@@ -10,8 +10,8 @@ const AT = "2026-11-25T05:00:00.000Z";
 function newUser(roles: string[] = []): UserRecord {
   const username = uniqueName("upd");
   return {
-    id: crypto.randomUUID(), username, email: `${username}@example.com`, emailVerified: false, passwordHash: "pbkdf2_sha256$1000$AAAA$AAAA",
-    roles, isActive: true, tokenVersion: 0, createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", lastLoginAt: null,
+    id: crypto.randomUUID(), username, email: `${username}@example.com`, passwordHash: "pbkdf2_sha256$1000$AAAA$AAAA",
+    emailVerified: false, roles, isActive: true, tokenVersion: 0, createdAt: "2026-11-25T00:00:00.000Z", updatedAt: "2026-11-25T00:00:00.000Z", lastLoginAt: null,
   };
 }
 
@@ -52,6 +52,15 @@ describe.each(stores)("UserStore.update contract: %s", (name, make) => {
     expect(await store.update(user.id, { email: { email: same, normalized: same.toLowerCase() } }, AT, [])).toMatchObject({ email: same, emailVerified: true });
     expect(await store.update(user.id, { email: { email: `x.${user.email}`, normalized: `x.${user.email}` } }, AT, [])).toMatchObject({ emailVerified: false });
     expect(await store.update(user.id, { email: { email: `y.${user.email}`, normalized: `y.${user.email}` }, emailVerified: true }, AT, [])).toMatchObject({ emailVerified: true });
+  });
+
+  it("sets email_verified when asked and leaves it alone otherwise", async () => {
+    const store = make();
+    const user = await created(store);
+    expect(await store.update(user.id, { emailVerified: true }, AT, [])).toMatchObject({ emailVerified: true });
+    expect(await store.update(user.id, { roles: ["staff"] }, AT, [])).toMatchObject({ emailVerified: true, roles: ["staff"] });
+    expect(await store.update(user.id, { emailVerified: false }, AT, [])).toMatchObject({ emailVerified: false });
+    expect((await store.findById(user.id))?.emailVerified).toBe(false);
   });
 
   it("answers conflict for another account's identifier and changes nothing", async () => {
