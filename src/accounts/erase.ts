@@ -6,7 +6,9 @@
 import { auditEvent, logAudit } from "../audit/audit";
 import { assertUsable } from "../config";
 import { encodeBase64Url, hmac } from "../crypto/bytes";
+import { ADMIN_ROLE } from "../admin/authorize";
 import type { Runtime } from "../runtime";
+import { lastAdminConflict } from "../storage/last-admin";
 import { endEveryUserSession } from "../sessions/session-index";
 
 export async function pseudonymOf(rt: Runtime, userId: string): Promise<string> {
@@ -15,7 +17,11 @@ export async function pseudonymOf(rt: Runtime, userId: string): Promise<string> 
 
 export async function eraseAccount(rt: Runtime, userId: string, actor: { userId: string | null; via: "self" | "admin" }): Promise<"erased" | "not_found"> {
   assertUsable(rt.config);
-  if (!(await rt.stores.users.findById(userId))) return "not_found";
+  const user = await rt.stores.users.findById(userId);
+  if (!user) return "not_found";
+  // Refused before any session ends: the trigger inside the erasing batch (migration 0009) stays
+  // the rule under concurrency; this spares the last admin a logout when the answer is known.
+  if (user.isActive && user.roles.includes(ADMIN_ROLE) && (await rt.stores.directory.countActiveAdmins()) <= 1) throw lastAdminConflict();
   // token_version first (every access token ends at once), then a revocation marker per indexed
   // session, which holds even once the row is gone.
   await endEveryUserSession(rt, userId, "account_deleted");

@@ -7,8 +7,6 @@ import { emailProblem, loginIdentifiers, usernameEmailProblem } from "../account
 import { publicUser } from "../accounts/user";
 import { audit, auditEvent, logAudit } from "../audit/audit";
 import { AuthError } from "../errors";
-import { lastAdminConflict } from "../storage/last-admin";
-import { ADMIN_ROLE } from "./authorize";
 import { invalidFields } from "../http/body";
 import type { Runtime } from "../runtime";
 import { endEveryUserSession } from "../sessions/session-index";
@@ -98,10 +96,7 @@ export async function logOutUser(rt: Runtime, actor: UserRecord, id: string): Pr
 
 /** As DELETE /auth/me: erasure leaves only a pseudonym in the audit trail, so this event names none. */
 export async function deleteUser(rt: Runtime, actor: UserRecord, id: string): Promise<void> {
-  // Refused before erasure starts ending sessions. The trigger inside the erasing batch stays the
-  // rule under concurrency; this only spares the last admin a logout when the answer is known.
-  const user = await findUser(rt, id);
-  if (user.isActive && user.roles.includes(ADMIN_ROLE) && (await rt.stores.directory.countActiveAdmins()) <= 1) throw lastAdminConflict();
+  // eraseAccount refuses the last active admin (409) before it ends any session.
   if ((await eraseAccount(rt, id, { userId: actor.id, via: "admin" })) === "not_found") throw noSuchUser();
   await audit(rt, "admin_user_deleted", { detail: { actor: actor.id } });
 }

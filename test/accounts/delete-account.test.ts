@@ -34,6 +34,19 @@ describe("DELETE /auth/me", () => {
     expect(((await again.json()) as { user: { id: string } }).user.id).not.toBe(user.user.id);
   });
 
+  it("refuses the last active admin with 409 before ending any session: still logged in, still there", async () => {
+    const { send } = realLifecycle();
+    const user = await registered(send);
+    await env.DB.prepare("UPDATE users SET roles = '[]' WHERE roles LIKE '%\"admin\"%'").run();
+    await env.DB.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?`).bind(user.user.id).run();
+    expect(await answer(await send("/auth/me", remove(STRONG_PASSWORD, bearer(user.access_token))))).toEqual({
+      status: 409, body: { error: "conflict", error_description: "This change would leave no active administrator." },
+    });
+    expect((await send("/auth/me", { headers: bearer(user.access_token) })).status).toBe(200);
+    expect((await send("/auth/refresh", json({ refresh_token: user.refresh_token }))).status).toBe(200);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE id = ?").bind(user.user.id).first("n")).toBe(1);
+  });
+
   it("refuses a wrong password with 401 invalid_credentials (counted by the lockout) and erases nothing", async () => {
     const h = memoryLifecycle();
     const user = await registered(h.send);
