@@ -10,6 +10,7 @@ import { toErrorResponse } from "./http/error-response";
 import type { AppEnv } from "./http/types";
 import { bearerApiRoutes, cookieSessionRoutes, PROFILE_GATES, sessionApiRoutes, simpleJwtRoutes, v1ApiRoutes } from "./profiles";
 import { oauthDialect } from "./oauth/dialect";
+import { openApiRoutes } from "./openapi/route";
 import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
@@ -45,6 +46,7 @@ export function createApp(options: RuntimeOptions = {}) {
   app.route("/auth", verifyRoutes);
   app.route("/admin", adminRoutes);
   app.route("/oauth", oauthRoutes);
+  app.route("/", openApiRoutes);
   // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
   for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);
 

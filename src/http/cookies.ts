@@ -11,7 +11,7 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import type { IssuedTokens } from "../sessions/issue-tokens";
 import { soleCookie, type CookieRefusal } from "./cookie-values";
 
-const ACCESS_COOKIE = "edge_access";
+export const ACCESS_COOKIE = "edge_access";
 const REFRESH_COOKIE = "edge_refresh";
 
 export const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:";

@@ -29,8 +29,8 @@ export const bearerApiShape: ErrorShape = (error) => {
   return { status: error.status, body: { detail: error.message } };
 };
 
-const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField });
-const loginBody = z.object({ username: identifierField, password: passwordField });
+export const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField });
+export const loginBody = z.object({ username: identifierField, password: passwordField });
 
 const userView = ({ id, username, email }: UserRecord) => ({ user_id: id, username, email });
 

@@ -19,7 +19,7 @@ export const cookieSessionShape: ErrorShape = (error) => {
 };
 
 // csrfmiddlewaretoken may come along with the login form; there is no session to bind it to yet.
-const loginBody = z.object({ username: identifierField, password: passwordField });
+export const loginBody = z.object({ username: identifierField, password: passwordField });
 
 export const cookieSessionRoutes = new Hono<AppEnv>()
   .post("/accounts/login/", async (c) => {

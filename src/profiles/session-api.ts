@@ -25,8 +25,8 @@ export const sessionApiShape: ErrorShape = (error) => {
   return drfError(error);
 };
 
-const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, password2: passwordField });
-const loginBody = z.object({ username: identifierField, password: passwordField });
+export const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, password2: passwordField });
+export const loginBody = z.object({ username: identifierField, password: passwordField });
 
 /** The seed shows integer ids; ids here are UUID strings everywhere, for every profile. */
 const userView = ({ id, username, email }: UserRecord) => ({ id, username, email });

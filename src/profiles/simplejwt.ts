@@ -27,9 +27,9 @@ export const simpleJwtShape: ErrorShape = (error) => {
   return drfError(error);
 };
 
-const loginBody = z.object({ username: identifierField, password: passwordField });
-const refreshBody = z.object({ refresh: refreshTokenField });
-const tokenBody = z.object({ token: z.string({ error: "This field is required." }).min(1, "This field may not be blank.").max(4096) });
+export const loginBody = z.object({ username: identifierField, password: passwordField });
+export const refreshBody = z.object({ refresh: refreshTokenField });
+export const tokenBody = z.object({ token: z.string({ error: "This field is required." }).min(1, "This field may not be blank.").max(4096) });
 
 /**
  * SimpleJWT's verify/ accepts either kind of token; here the refresh token must be current. A bad

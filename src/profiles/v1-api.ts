@@ -23,9 +23,9 @@ export const v1ApiShape: ErrorShape = (error) => {
   return { status: error.status, body: { error: ERROR_NAMES[error.status] ?? error.code, message: error.message, code: error.status, ...fields } };
 };
 
-const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField });
-const loginBody = z.object({ username: identifierField, password: passwordField });
-const refreshBody = z.object({ refresh_token: refreshTokenField });
+export const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField });
+export const loginBody = z.object({ username: identifierField, password: passwordField });
+export const refreshBody = z.object({ refresh_token: refreshTokenField });
 
 /** The seed's timestamps are RFC 3339 to the second ("2024-01-15T10:30:00Z"). */
 const userView = ({ id, username, email, createdAt }: UserRecord) => ({ id, username, email, created_at: createdAt.replace(/\.\d+Z$/, "Z") });

@@ -26,12 +26,12 @@ import { answer, modeField } from "./auth";
  */
 const tokenField = z.string({ error: "This field is required." }).min(1, "This field may not be blank.").max(512, "Ensure this field has no more than 512 characters.");
 
-const changeBody = z.strictObject({ current_password: passwordField, new_password: passwordField });
-const forgotBody = z.strictObject({ email: identifierField.optional(), identifier: identifierField.optional() });
-const resetBody = z.strictObject({ token: tokenField, new_password: passwordField, mode: modeField });
-const verifyBody = z.strictObject({ token: tokenField });
-const deleteBody = z.strictObject({ password: passwordField });
-const emptyBody = z.strictObject({});
+export const changeBody = z.strictObject({ current_password: passwordField, new_password: passwordField });
+export const forgotBody = z.strictObject({ email: identifierField.optional(), identifier: identifierField.optional() });
+export const resetBody = z.strictObject({ token: tokenField, new_password: passwordField, mode: modeField });
+export const verifyBody = z.strictObject({ token: tokenField });
+export const deleteBody = z.strictObject({ password: passwordField });
+export const emptyBody = z.strictObject({});
 
 /** The signed-in user, by bearer token or access cookie; a cookie needs an allowed Origin (CSRF). */
 async function signedIn(c: Context<AppEnv>) {

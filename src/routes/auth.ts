@@ -18,16 +18,16 @@ import { endAllSessions, findCurrentRefreshFamily, findRefreshFamily, refreshSes
 
 export type Mode = "token" | "cookie";
 export const modeField = z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }).default("token");
-const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, mode: modeField });
-const loginBody = z.object({
+export const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, mode: modeField });
+export const loginBody = z.object({
   identifier: identifierField.optional(),
   username: identifierField.optional(),
   email: identifierField.optional(),
   password: passwordField,
   mode: modeField,
 });
-const refreshBody = z.object({ refresh_token: refreshTokenField.optional() });
-const logoutBody = z.object({ all: z.boolean({ error: "Must be true or false." }).optional(), refresh_token: refreshTokenField.optional() });
+export const refreshBody = z.object({ refresh_token: refreshTokenField.optional() });
+export const logoutBody = z.object({ all: z.boolean({ error: "Must be true or false." }).optional(), refresh_token: refreshTokenField.optional() });
 
 export function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 201, mode: Mode) {
   c.header("Cache-Control", "no-store");

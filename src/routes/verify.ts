@@ -12,7 +12,7 @@ import { validate } from "../http/body";
 import { accessCookie } from "../http/cookies";
 import type { AppEnv } from "../http/types";
 
-const roleQuery = z.object({ role: z.array(z.string().min(1, "This field may not be blank.").max(100, "Ensure this field has no more than 100 characters.")).default([]) });
+export const roleQuery = z.object({ role: z.array(z.string().min(1, "This field may not be blank.").max(100, "Ensure this field has no more than 100 characters.")).default([]) });
 
 export const verifyRoutes = new Hono<AppEnv>().all("/verify", async (c) => {
   const bearer = bearerToken(c);
