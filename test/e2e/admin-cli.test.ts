@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorker, type RunningWorker } from "./worker";
+import { fetchRetryingStaleSocket, startWorker, type RunningWorker } from "./worker";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const PEPPER = "an e2e pepper the CLI must apply too";
@@ -25,17 +25,7 @@ function admin(args: string[], input?: string) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/**
- * fetch, once more when a kept-alive connection was closed by the dev server while the CLI ran
- * (several seconds idle): undici then fails the request with UND_ERR_SOCKET before sending it.
- */
-async function http(url: string, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw error;
-    return fetch(url, init);
-  }
+const http = fetchRetryingStaleSocket;
 }
 
 /**

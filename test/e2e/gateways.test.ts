@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../scripts/keys.mjs";
 import { forgeKit, type ForgeKeys } from "../security/forge";
 import { startCaddy, startNginx, startUpstream, type Running } from "./gateway-servers";
-import { freePort, startWorker, type RunningWorker } from "./worker";
+import { fetchRetryingStaleSocket, freePort, startWorker, type RunningWorker } from "./worker";
 
 const keys: ForgeKeys = { RS256: generateSigningKey("RS256"), RS256_NEXT: generateSigningKey("RS256"), ES256: generateSigningKey("ES256"), EdDSA: generateSigningKey("EdDSA") };
 const kit = forgeKit(keys);
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function login(roles: string[] = []) {
   const username = `gw${crypto.randomUUID().slice(0, 12)}`;
-  const registered = await fetch(`${worker.url}/auth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const registered = await fetchRetryingStaleSocket(`${worker.url}/auth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: PASSWORD }) });
   expect(registered.status).toBe(201);
   const { user } = (await registered.json()) as { user: { id: string } };
   if (roles.length > 0) {
@@ -39,7 +39,7 @@ async function login(roles: string[] = []) {
     const run = spawnSync("node_modules/.bin/wrangler", ["d1", "execute", "DB", "--local", "--persist-to", worker.persist, "--command", sql], { encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
     expect(run.status, run.stderr).toBe(0);
   }
-  const response = await fetch(`${worker.url}/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const response = await fetchRetryingStaleSocket(`${worker.url}/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: PASSWORD }) });
   const { access_token } = (await response.json()) as { access_token: string };
   const sid = JSON.parse(Buffer.from(access_token.split(".")[1]!, "base64url").toString()).sid as string;
   return { username, id: user.id, token: access_token, sid };
@@ -47,7 +47,7 @@ async function login(roles: string[] = []) {
 
 
 describe.each(["nginx", "caddy"] as const)("%s in front of the API, asking /auth/verify", (name) => {
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${gateways[name]!.url.replace(/\/$/, "")}${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) => fetchRetryingStaleSocket(`${gateways[name]!.url.replace(/\/$/, "")}${path}`, { headers });
   const context = () => `${name} log:\n${gateways[name]!.logs().slice(-2000)}\nworker log:\n${worker.logs().slice(-1500)}`;
 
   it("passes a valid token's request to the API with the X-Auth-* headers, replacing client-sent ones", async () => {
@@ -65,7 +65,7 @@ describe.each(["nginx", "caddy"] as const)("%s in front of the API, asking /auth
 
   it("passes a browser's request that carries the access cookie (cookie mode) instead of a bearer token", async () => {
     const user = await login();
-    const response = await fetch(`${worker.url}/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: user.username, password: PASSWORD, mode: "cookie" }) });
+    const response = await fetchRetryingStaleSocket(`${worker.url}/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: user.username, password: PASSWORD, mode: "cookie" }) });
     const access = /edge_access=([^;]+)/.exec(response.headers.get("Set-Cookie") ?? "")![1]!;
     const passed = await get("/orders", { Cookie: `edge_access=${access}` });
     expect(passed.status, context()).toBe(200);
@@ -93,7 +93,7 @@ describe.each(["nginx", "caddy"] as const)("%s in front of the API, asking /auth
   it("stops a token at the gateway with 401 once its session logged out", async () => {
     const user = await login();
     expect((await get("/orders", { Authorization: `Bearer ${user.token}` })).status, context()).toBe(200);
-    const logout = await fetch(`${worker.url}/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${user.token}` } });
+    const logout = await fetchRetryingStaleSocket(`${worker.url}/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${user.token}` } });
     expect(logout.status).toBe(204);
     const response = await get("/orders", { Authorization: `Bearer ${user.token}` });
     expect(response.status, context()).toBe(401);

@@ -79,3 +79,19 @@ export async function startWorker(vars: Record<string, string> | ((port: number)
   await stop();
   throw new Error(`the worker did not start on ${url}:\n${output}`);
 }
+
+/**
+ * fetch for a test talking to a worker over loopback, once more (up to twice) when a kept-alive
+ * connection that the dev server had closed while idle is picked from undici's pool: the request
+ * then fails with UND_ERR_SOCKET ("other side closed") before the server read it. Seen after a
+ * command ran for seconds between two requests (npm run admin, wrangler d1 execute).
+ */
+export async function fetchRetryingStaleSocket(url: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 3 || (error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw error;
+    }
+  }
+}
