@@ -38,6 +38,24 @@ const settings = (env: Bindings) => {
 };
 
 app.get("/hello", (c) => c.json({ hello: "world" }));
+// The cost of reading a small POST body at all, against the GET above (bench/profile-body.mjs):
+// answered without reading it, read as text, read and parsed as JSON.
+app.post("/hello", (c) => c.json({ hello: "world" }));
+app.post("/hello/text", async (c) => c.json({ hello: (await c.req.raw.text()).length }));
+app.post("/hello/json", async (c) => c.json({ hello: typeof (await c.req.raw.json()) }));
+app.post("/hello/buffer", async (c) => c.json({ hello: (await c.req.raw.arrayBuffer()).byteLength }));
+app.post("/hello/reader", async (c) => {
+  // Reads until Content-Length bytes have arrived, without waiting for the end of the stream.
+  const length = Number(c.req.header("Content-Length"));
+  const reader = c.req.raw.body!.getReader();
+  let size = 0;
+  while (size < length) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+  }
+  return c.json({ hello: size });
+});
 
 app.get("/floor/kdf", async (c) => {
   const algorithm = (c.req.query("algorithm") ?? "pbkdf2_sha512") as PasswordAlgorithm;

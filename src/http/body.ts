@@ -16,11 +16,10 @@ export const limitBody = bodyLimit({
   },
 });
 
-const mediaType = (c: Context) => (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
-export const isJson = (c: Context) => {
-  const type = mediaType(c);
-  return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
-};
+export const mediaType = (c: Context) => (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+/** application/json or a structured syntax suffix (RFC 6839 §3.1), given a lower-cased media type. */
+export const isJsonType = (type: string) => type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
+export const isJson = (c: Context) => isJsonType(mediaType(c));
 export const isForm = (c: Context) => ["application/x-www-form-urlencoded", "multipart/form-data"].includes(mediaType(c));
 
 export function invalidFields(fields: Record<string, string>): AuthError {
