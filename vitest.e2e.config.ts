@@ -10,5 +10,7 @@ export default defineConfig({
     // Each file starts its own worker; two at a time suits a 2-core machine.
     maxWorkers: 2,
     fileParallelism: true,
+    // .dev.vars and the local schema once, before any file starts a worker (test/e2e/global-setup.ts).
+    globalSetup: ["test/e2e/global-setup.ts"],
   },
 });

@@ -22,6 +22,21 @@ const persistTo = persistIndex >= 0 ? args[persistIndex + 1] : undefined;
 const template = readFileSync(path.join(root, ".dev.vars.example"), "utf8").split("\n");
 const nameOf = (line) => /^([A-Z0-9_]+)=/.exec(line)?.[1];
 
+/**
+ * Creates .dev.vars only if no other process has: several `npm start`s (the end-to-end suites
+ * start workers in parallel) must not each write a file with different keys, since every write
+ * makes each running `wrangler dev` reload, losing its `--var` overrides and resetting requests.
+ */
+function createExclusively(text) {
+  try {
+    writeFileSync(devVars, text, { mode: 0o600, flag: "wx" });
+    return true;
+  } catch (error) {
+    if (error.code === "EEXIST") return false;
+    throw error;
+  }
+}
+
 if (!existsSync(devVars)) {
   const key = generateSigningKey("RS256");
   const values = { SIGNING_KEYS: JSON.stringify({ keys: [key] }), ACTIVE_KID: key.kid, REFRESH_TOKEN_SECRET: randomSecret() };
@@ -32,8 +47,7 @@ if (!existsSync(devVars)) {
       return name && name in values ? `${name}=${values[name]}` : line;
     }),
   ];
-  writeFileSync(devVars, lines.join("\n"), { mode: 0o600 });
-  console.log(`edge-auth: wrote .dev.vars with a new RS256 signing key (kid ${key.kid})`);
+  if (createExclusively(lines.join("\n"))) console.log(`edge-auth: wrote .dev.vars with a new RS256 signing key (kid ${key.kid})`);
 } else {
   // Names the template has and .dev.vars lacks are added where the template has them (wrangler's
   // types check hashes the names in order): its value where it is a real one (JWT_ALGORITHM=RS256),

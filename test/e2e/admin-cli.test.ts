@@ -26,7 +26,6 @@ function admin(args: string[], input?: string) {
 }
 
 const http = fetchRetryingStaleSocket;
-}
 
 /**
  * Runs the CLI on a pseudo-terminal (python3's pty, which the seed suites need anyway) and types
