@@ -1,5 +1,5 @@
 // The public view of an account, as the native API returns it. Profiles map from this shape.
-import type { UserRecord } from "../storage/ports";
+import type { UserRecord } from "./user-record";
 
 export interface PublicUser {
   id: string;

@@ -1,28 +1,13 @@
 // The storage ports: the only shapes the capabilities know. D1/KV adapters and in-memory twins
 // implement them; test/storage/contract.ts holds both to the same behaviour.
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  email: string | null;
-  /** True once the user proved control of `email` (a verification or reset token); false again when it changes. */
-  emailVerified: boolean;
-  passwordHash: string;
-  roles: string[];
-  isActive: boolean;
-  tokenVersion: number;
-  createdAt: string;
-  updatedAt: string;
-  lastLoginAt: string | null;
-}
+import type { LoginIdentifiers, UserRecord } from "../accounts/user-record";
+import type { AccountStore } from "./account-ports";
+import type { ClientStore, UserChange, UserDirectory } from "./admin-ports";
 
-export interface LoginIdentifiers {
-  username: string;
-  email: string | null;
-}
-
-/** A user whose username is its own email has one identifier, not two. */
-export const distinctIdentifiers = ({ username, email }: LoginIdentifiers): string[] => (email && email !== username ? [username, email] : [username]);
+export * from "../accounts/user-record";
+export * from "./admin-ports";
+export * from "./account-ports";
 
 export interface UserStore {
   /**
@@ -42,61 +27,6 @@ export interface UserStore {
    * the last active admin throws the 409 of storage/last-admin.ts and changes nothing.
    */
   update(id: string, change: UserChange, at: string, events: readonly AuditEvent[]): Promise<UserRecord | "not_found" | "conflict">;
-}
-
-/** What an administrator may change on an account (PATCH /admin/users/{id}, admin logout). */
-export interface UserChange {
-  roles?: string[];
-  isActive?: boolean;
-  /** The new email (null removes it) and its normalised login identifier; a new address is unverified. */
-  email?: { email: string | null; normalized: string | null };
-  /** Set explicitly: wins over the reset a new address makes. */
-  emailVerified?: boolean;
-  /** Bumps token_version: every session and access token of the user ends at once. */
-  endSessions?: boolean;
-}
-
-/** One page of a keyset listing: `after` is the key to pass for the next page, null at the end. */
-export interface Page<T> {
-  items: T[];
-  after: string | null;
-}
-
-export interface StoredAuditEvent extends AuditEvent {
-  id: number;
-}
-
-/** The administrator's reads (D1 only): not cached, not on any hot path. */
-export interface UserDirectory {
-  /** The user as D1 has it now, past the per-isolate read cache: what an admin check decides on. */
-  findUser(id: string): Promise<UserRecord | null>;
-  /** How many active accounts hold the admin role. */
-  countActiveAdmins(): Promise<number>;
-  /** Users by normalised username, after `after`; `prefix` matches the normalised username or email. */
-  searchUsers(query: { prefix: string | null; after: string | null; limit: number }): Promise<Page<UserRecord>>;
-  /** Audit events newest first (by id), before the id in `after`. */
-  listAudit(query: { userId: string | null; event: string | null; after: string | null; limit: number }): Promise<Page<StoredAuditEvent>>;
-}
-
-/** A service client of the client_credentials grant; the secret is never stored. */
-export interface ClientRecord {
-  clientId: string;
-  name: string;
-  scopes: string[];
-  /** `hmac_sha256$<base64url>` (src/clients/secret.ts). */
-  secretHash: string;
-  createdAt: string;
-  secretRotatedAt: string | null;
-}
-
-/** Service clients in D1 (`clients`, migration 0009); each change is stored with its audit event. */
-export interface ClientStore {
-  create(client: ClientRecord, event: AuditEvent): Promise<void>;
-  list(): Promise<ClientRecord[]>;
-  find(clientId: string): Promise<ClientRecord | null>;
-  delete(clientId: string, event: AuditEvent): Promise<boolean>;
-  /** Replaces the stored hash; `rotatedAt` null keeps the rotation time (a rehash under a new key). */
-  replaceSecret(clientId: string, secretHash: string, rotatedAt: string | null, event: AuditEvent | null): Promise<ClientRecord | null>;
 }
 
 /** A session is one refresh-token family. Times are epoch milliseconds. */
@@ -248,54 +178,6 @@ export interface LoginAttemptStore {
 export interface CommonPasswordList {
   /** `password` as the policy looks it up: NFC-normalised and lower-cased. */
   isCommon(password: string): Promise<boolean>;
-}
-
-export type AccountTokenPurpose = "password_reset" | "email_verification";
-
-/** A one-time token of the account lifecycle (D1 `account_tokens`); only its hash is stored. */
-export interface AccountToken {
-  tokenHash: string;
-  userId: string;
-  purpose: AccountTokenPurpose;
-  /** The normalised address the message went to. */
-  email: string | null;
-  createdAt: number;
-  expiresAt: number;
-  usedAt: number | null;
-}
-
-/**
- * The account lifecycle's writes that span tables (D1 `account_tokens`, `users`,
- * `login_identifiers`, `audit_events`), each one db.batch(): a token is consumed, and what it
- * grants is written, together or not at all. Every method names its user first, so the read
- * cache drops that user's row around the write (storage/read-cache.ts withUserInvalidation).
- */
-export interface AccountStore {
-  /**
-   * Replaces the user's token of this purpose (the older one stops working) and records `event`;
-   * "too_soon" (only the event is written) while the current one is unused and younger than
-   * `resendAfterMs`.
-   */
-  issueToken(userId: string, token: AccountToken, resendAfterMs: number, event: AuditEvent): Promise<"issued" | "too_soon">;
-  findToken(tokenHash: string): Promise<AccountToken | null>;
-  /**
-   * Consumes the user's unused, unexpired reset token and, in the same transaction, sets the
-   * password hash, bumps token_version, marks the email verified when the token went to the
-   * current address, and records `event`. Null when another redemption won or the token lapsed.
-   */
-  redeemReset(userId: string, tokenHash: string, passwordHash: string, now: number, event: AuditEvent): Promise<UserRecord | null>;
-  /** Consumes a verification token and marks the email verified, if it is still the account's. */
-  redeemVerification(userId: string, tokenHash: string, now: number, event: AuditEvent): Promise<UserRecord | null>;
-  /**
-   * Sets the password hash, bumps token_version, drops any outstanding reset token and records
-   * `event`; null when the user is gone.
-   */
-  changePassword(userId: string, passwordHash: string, event: AuditEvent): Promise<UserRecord | null>;
-  /**
-   * Deletes the user, its login identifiers and tokens, rewrites its audit rows' user id to
-   * `pseudonym` and records `event` (already pseudonymous), in one transaction; false when absent.
-   */
-  erase(userId: string, pseudonym: string, event: AuditEvent): Promise<boolean>;
 }
 
 export interface Stores {
