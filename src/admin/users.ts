@@ -81,7 +81,7 @@ export async function updateUser(rt: Runtime, actor: UserRecord, id: string, pat
   if (updated === "not_found") throw noSuchUser();
   if (updated === "conflict") throw emailTaken();
   events.forEach(logAudit);
-  if (change.endSessions) await endEveryUserSession(rt, id, "admin_user_disabled");
+  if (change.endSessions) await endEveryUserSession(rt, id, "admin_user_disabled", updated.tokenVersion);
   return updated;
 }
 
@@ -89,9 +89,9 @@ export async function updateUser(rt: Runtime, actor: UserRecord, id: string, pat
 export async function logOutUser(rt: Runtime, actor: UserRecord, id: string): Promise<void> {
   const event = auditEvent(rt, "admin_logout", { userId: id, detail: { actor: actor.id } });
   const updated = await rt.stores.users.update(id, { endSessions: true }, event.at, [event]);
-  if (updated === "not_found") throw noSuchUser();
+  if (updated === "not_found" || updated === "conflict") throw noSuchUser();
   logAudit(event);
-  await endEveryUserSession(rt, id, "admin_logout");
+  await endEveryUserSession(rt, id, "admin_logout", updated.tokenVersion);
 }
 
 /** As DELETE /auth/me: erasure leaves only a pseudonym in the audit trail, so this event names none. */

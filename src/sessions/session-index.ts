@@ -76,14 +76,16 @@ export async function endUserSession(rt: Runtime, userId: string, sid: string, w
 }
 
 /**
- * Ends every session of the user: token_version first (it also ends sessions no list reaches:
+ * Ends every session of the user: token_version first (unless the caller bumped it: `bumpedTo`) (it also ends sessions no list reaches:
  * opened before the index existed, beyond LIST_LIMIT, or by a login racing this call), then a
  * revocation marker for each indexed session that was live, which holds even once the user row
  * is gone (account deletion), and finally their index rows.
  */
-export async function endEveryUserSession(rt: Runtime, userId: string, why: string): Promise<void> {
+export async function endEveryUserSession(rt: Runtime, userId: string, why: string, bumpedTo?: number): Promise<void> {
   const entries = await rt.stores.sessionIndex.list(userId, LIST_LIMIT);
-  const version = await rt.stores.users.bumpTokenVersion(userId, iso(rt.now()));
+  // `bumpedTo`: the caller's own batch already bumped token_version (admin disable and logout
+  // write it with their audit row); bumping again would end nothing more.
+  const version = bumpedTo ?? (await rt.stores.users.bumpTokenVersion(userId, iso(rt.now())));
   // version 0: no user row; every row is revoked. Otherwise the rows under the version just ended.
   const ending = entries.filter((entry) => version === 0 || entry.tokenVersion === version - 1);
   await Promise.all(ending.map((entry) => revokeFamily(rt, entry, why)));
