@@ -18,6 +18,7 @@ import { request } from "./lib/http.mjs";
 import { runPhase } from "./lib/load.mjs";
 import { machineInfo } from "./lib/machine.mjs";
 import { BENCH_PACKAGES, peerVersions, startPeer } from "./lib/peer-simplejwt.mjs";
+import { runBetterAuth, ensureBetterAuthInstalled } from "./lib/peer-better-auth.mjs";
 import { computeRatios } from "./lib/ratios.mjs";
 import { renderMarkdown } from "./lib/report.mjs";
 import { renderSvg } from "./lib/plot.mjs";
@@ -42,6 +43,8 @@ const log = (message) => console.log(`bench: ${message}`);
 
 // The tools both sides are measured with; installed with apt when missing (and said so).
 ensureDebianPackages(BENCH_PACKAGES);
+// The second peer's npm packages, in bench/better-auth/ only (npm ci there when missing).
+ensureBetterAuthInstalled(log);
 
 const work = mkdtempSync(path.join(tmpdir(), "edge-auth-bench-"));
 const cleanups = [];
@@ -137,7 +140,22 @@ async function main() {
   const client = await benchClient(service.url, await registerBenchUser(service.url), (id) => db.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?`).bind(id).run());
   const ours = await runScenarios({ ...scenarioOptions, beforeLogin, client, side: SIDES.ours, target: { url: service.url, cpu: { worker: service.pids } } });
   await stopped(service);
+
+  // Ours again with PASSWORD_HASH=pbkdf2_sha256 (login only, 1 connection): the Better Auth goal
+  // names both of our hashers.
+  const sha256Service = await started(startMiniflare({ bundle, vars: { ...vars, PASSWORD_HASH: "pbkdf2_sha256" }, persist: null }));
+  await applyMigrations(sha256Service.mf);
+  await registerBenchUser(sha256Service.url);
+  const oursSha256 = await runScenarios({ ...scenarioOptions, only: ["login"], connections: { c1: 1 }, side: SIDES.ours, target: { url: sha256Service.url, cpu: { worker: sha256Service.pids } } });
+  await stopped(sha256Service);
   await stopped(floor);
+
+  log("second peer: Better Auth in workerd through Miniflare (in-memory D1)");
+  // Its login at 50 connections only in the recorded run: ~50 scrypt hashes pass before the first
+  // answer, longer than a short phase on this shared machine (an empty phase has no figures), and
+  // no goal uses it (login CPU is compared at 1 connection).
+  const betterAuthLogin = modeName === "full" ? CONNECTIONS : { c1: 1 };
+  const betterAuth = await runBetterAuth({ scenarioOptions: { ...scenarioOptions, loginConnections: betterAuthLogin }, outdir: path.join(work, "build-better-auth"), started, stopped });
 
   log("ours, secondary: as `npm start` runs it (wrangler dev)");
   const devPersist = path.join(work, "wrangler-dev");
@@ -175,6 +193,13 @@ async function main() {
         kdf_cpu_ms: floors.kdf_configured.cpu_ms,
         scenarios: ours,
       },
+      ours_pbkdf2_sha256: {
+        runtime: "as ours, with PASSWORD_HASH=pbkdf2_sha256 (login at 1 connection only)",
+        kdf: "pbkdf2_sha256 (100000 iterations)",
+        kdf_cpu_ms: floors.kdf_pbkdf2_sha256_100k.cpu_ms,
+        scenarios: oursSha256,
+      },
+      better_auth: betterAuth,
       ours_wrangler_dev: {
         runtime: "wrangler dev, as `npm start` runs it (CPU: workerd; wrangler's Node counted apart)",
         scenarios: oursDev,

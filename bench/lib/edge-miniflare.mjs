@@ -70,10 +70,9 @@ export async function startMiniflare({ bundle, vars, persist, limits = 1_000_000
   return { url, mf, pids: workerdPids(before), stop: () => mf.dispose() };
 }
 
-/** Applies migrations/*.sql in order, as `wrangler d1 migrations apply` would. */
-export async function applyMigrations(mf) {
+/** Applies `dir`/*.sql in order, as `wrangler d1 migrations apply` would. */
+export async function applyMigrations(mf, dir = path.join(root, "migrations")) {
   const db = await mf.getD1Database("DB");
-  const dir = path.join(root, "migrations");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
     const statements = unstable_splitSqlQuery(readFileSync(path.join(dir, file), "utf8"));
     await db.batch(statements.map((sql) => db.prepare(sql)));

@@ -1,6 +1,8 @@
 // plot.svg: throughput at 50 connections and latency at 1 connection, ours beside the peer's,
 // on log scales (login and GET differ by two orders of magnitude). Plain SVG, no dependencies.
-const COLORS = { ours: "#f38020", peer: "#0c4b33" };
+import { betterAuthBars } from "./report-better-auth.mjs";
+
+const COLORS = { ours: "#f38020", peer: "#0c4b33", better_auth: "#5b5bd6" };
 const SCENARIOS = [["login", "login"], ["refresh", "refresh"], ["me", "auth GET"]];
 
 function panel({ x, title, unit, values, width = 420, height = 260 }) {
@@ -36,6 +38,7 @@ export function renderSvg(results) {
     bars: [
       { value: ours[key].c50.rps, color: COLORS.ours, label: short(ours[key].c50.rps) },
       { value: peer[key].c50.rps, color: COLORS.peer, label: short(peer[key].c50.rps) },
+      ...betterAuthBars(results, key, "c50", (p, side) => [{ value: p.rps, color: COLORS[side], label: short(p.rps) }]),
     ],
   }));
   const latency = SCENARIOS.map(([key, name]) => ({
@@ -45,14 +48,19 @@ export function renderSvg(results) {
       { value: ours[key].c1.p99_ms, color: COLORS.ours, opacity: 0.5, label: short(ours[key].c1.p99_ms) },
       { value: peer[key].c1.p50_ms, color: COLORS.peer, label: short(peer[key].c1.p50_ms) },
       { value: peer[key].c1.p99_ms, color: COLORS.peer, opacity: 0.5, label: short(peer[key].c1.p99_ms) },
+      ...betterAuthBars(results, key, "c1", (p, side) => [
+        { value: p.p50_ms, color: COLORS[side], label: short(p.p50_ms) },
+        { value: p.p99_ms, color: COLORS[side], opacity: 0.5, label: short(p.p99_ms) },
+      ]),
     ],
   }));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="320" font-family="sans-serif" font-size="12">
 <rect width="900" height="320" fill="white"/>
 ${panel({ x: 10, title: "Throughput at 50 connections", unit: "req/s", values: throughput })}
 ${panel({ x: 470, title: "Latency at 1 connection (p50 solid, p99 light)", unit: "ms", values: latency })}
-<rect x="300" y="296" width="12" height="12" fill="${COLORS.ours}"/><text x="318" y="306">edge-auth (workerd)</text>
-<rect x="470" y="296" width="12" height="12" fill="${COLORS.peer}"/><text x="488" y="306">Django SimpleJWT (gunicorn)</text>
+<rect x="200" y="296" width="12" height="12" fill="${COLORS.ours}"/><text x="218" y="306">edge-auth (workerd)</text>
+<rect x="370" y="296" width="12" height="12" fill="${COLORS.peer}"/><text x="388" y="306">Django SimpleJWT (gunicorn)</text>
+<rect x="580" y="296" width="12" height="12" fill="${COLORS.better_auth}"/><text x="598" y="306">Better Auth (workerd; refresh: its JWT mint; GET: session, then JWT)</text>
 </svg>
 `;
 }

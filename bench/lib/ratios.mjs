@@ -1,13 +1,13 @@
 // The figures the benchmark is judged by (issue 6), all ratios within one run on the primary
 // runtime, each with its target and whether it was met.
 import { round } from "./load.mjs";
+import { betterAuthRatios } from "./ratios-better-auth.mjs";
+import { check, ratio } from "./verdicts.mjs";
 
 export function computeRatios(results) {
   const ours = results.sides.ours.scenarios;
   const peer = results.sides.peer.scenarios;
   const kdf = results.floors.kdf_configured.cpu_ms;
-  const ratio = (a, b) => (a && b ? round(a / b, 2) : null);
-  const check = (value, target, met) => ({ value, target, met: value !== null && met(value) });
 
   // What a refresh cannot avoid on this runtime, each measured in the floor worker: the runtime's
   // own cost of a request (hello-world at 50 connections), the emulated storage calls a refresh
@@ -15,7 +15,9 @@ export function computeRatios(results) {
   // revocation marker come from the read cache), and one signature.
   const storage = results.floors.storage_cpu_ms;
   const refreshFloor = round(results.floors.hello.c50.cpu_ms_per_request + storage.rate_limit + storage.kv_get + storage.kv_put + results.floors.sign_cpu_ms, 3);
-  const phases = [...Object.values(ours), ...Object.values(peer)].flatMap((scenario) => Object.values(scenario));
+  // Every side on the primary runtime and the SimpleJWT peer; the wrangler dev targets are reported apart.
+  const primary = Object.entries(results.sides).filter(([name]) => !name.endsWith("_wrangler_dev"));
+  const phases = primary.flatMap(([, side]) => Object.values(side.scenarios)).flatMap((scenario) => Object.values(scenario));
   return {
     refresh_rps_vs_peer_c50: check(ratio(ours.refresh.c50.rps, peer.refresh.c50.rps), ">= 5", (v) => v >= 5),
     me_rps_vs_peer_c50: check(ratio(ours.me.c50.rps, peer.me.c50.rps), ">= 3", (v) => v >= 3),
@@ -43,5 +45,6 @@ export function computeRatios(results) {
     // The best refresh ratio one workerd thread could reach if a refresh cost only its floor.
     refresh_rps_ceiling_vs_peer_c50: ratio(refreshFloor > 0 ? 1000 / refreshFloor : null, peer.refresh.c50.rps),
     me_cpu_vs_hello_floor: ratio(ours.me.c50.cpu_ms_per_request, results.floors.hello.c50.cpu_ms_per_request),
+    ...betterAuthRatios(results),
   };
 }

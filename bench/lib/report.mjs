@@ -1,4 +1,5 @@
 // results.md: the tables a reader needs, rendered from results.json.
+import { betterAuthLine, betterAuthRows } from "./report-better-auth.mjs";
 const SCENARIO_NAMES = { login: "login", refresh: "refresh (rotation)", me: "authenticated GET", forward_auth: "forward auth (GET /auth/verify)", jwks: "JWKS", introspect: "introspection" };
 const fmt = (value, digits = 2) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
 
@@ -22,6 +23,7 @@ export function renderMarkdown(results) {
   for (const name of Object.keys(ours)) {
     interleaved.push(...phaseRows("edge-auth", { [name]: ours[name] }));
     if (peer[name]) interleaved.push(...phaseRows("SimpleJWT", { [name]: peer[name] }));
+    interleaved.push(...betterAuthRows(results, name, phaseRows));
   }
   const checks = Object.entries(ratios).filter(([, v]) => v && typeof v === "object");
   const context = Object.entries(ratios).filter(([, v]) => !v || typeof v !== "object");
@@ -42,6 +44,7 @@ Context: ${context.map(([name, v]) => `${name} ${v ?? "–"}`).join(", ")}.
 
 Ours: ${sides.ours.runtime}; ${sides.ours.signing}; KDF ${sides.ours.kdf} = ${fmt(sides.ours.kdf_cpu_ms)} ms CPU.
 Peer: ${sides.peer.runtime} (Django ${sides.peer.versions.django}, DRF ${sides.peer.versions.djangorestframework}, SimpleJWT ${sides.peer.versions.simplejwt}, gunicorn ${sides.peer.versions.gunicorn}, Python ${sides.peer.versions.python}); ${sides.peer.signing}; KDF ${sides.peer.kdf} = ${fmt(sides.peer.kdf_cpu_ms)} ms CPU.
+${betterAuthLine(results)}
 CPU ms/req is the server's own processes (workerd; gunicorn master + workers) over the phase, divided by its requests.
 
 ${table(["scenario", "side", "conns", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req"], interleaved)}

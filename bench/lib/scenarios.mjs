@@ -34,9 +34,9 @@ export const SIDES = {
 export const hashBoundSeconds = (seconds, connections) => (connections > 1 ? Math.max(seconds, 8) : seconds);
 
 async function login(url, side, credentials) {
-  const { status, text } = await request(url + side.login, { method: "POST", body: credentials });
+  const { status, text, headers } = await request(url + side.login, { method: "POST", body: credentials });
   if (status !== 200) throw new Error(`login at ${url}${side.login}: ${status} ${text}`);
-  return side.tokens(JSON.parse(text));
+  return side.tokens(JSON.parse(text), headers);
 }
 
 /** `count` fresh sessions, a few logins at a time (each costs one password hash). */
@@ -56,28 +56,33 @@ const basicAuth = ({ client_id, client_secret }) =>
 /**
  * Runs every scenario of `side` against `target` ({ url, cpu }); `client` ({ client_id,
  * client_secret }, a service client) introspects the session's access token on every request; `beforeLogin(label, connections,
- * seconds)` runs right before each login phase (the KDF floor, measured next to it in time). Returns
- * { login: { c1, c50 }, refresh: {...}, me: {...}, forward_auth?: {...}, jwks?: {...}, introspect?: {...} }.
+ * seconds)` runs right before each login phase (the KDF floor, measured next to it in time);
+ * `only` limits the run to the named scenarios, `loginConnections` the login's phases. A side may add its own (`side.scenarios(url,
+ * session)`, e.g. Better Auth's token mint). Returns { login: { c1, c50 }, refresh?: {...},
+ * me?: {...}, forward_auth?: {...}, jwks?: {...}, introspect?: {...}, ...the side's own }.
  */
-export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup, beforeLogin, client }) {
-  const credentials = JSON.stringify({ username, password });
+export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup, beforeLogin, client, only, loginConnections }) {
+  const credentials = JSON.stringify(side.credentials ? side.credentials(username, password) : { username, password });
   const [session] = await freshSessions(target.url, side, credentials, 1);
   const base = { cpu: target.cpu };
-  const scenarios = {
+  const all = {
     login: { url: target.url + side.login, env: { BENCH_METHOD: "POST", BENCH_BODY: credentials } },
-    refresh: { url: target.url + side.refresh.path, script: "refresh-chain", chains: true },
-    me: { url: target.url + side.me, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } },
+    ...(side.refresh ? { refresh: { url: target.url + side.refresh.path, script: "refresh-chain", chains: true } } : {}),
+    ...(side.me ? { me: { url: target.url + side.me, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } } } : {}),
     ...(side.forwardAuth ? { forward_auth: { url: target.url + side.forwardAuth, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } } } : {}),
     ...(side.jwks ? { jwks: { url: target.url + side.jwks, env: { BENCH_METHOD: "GET" } } } : {}),
     // JSON body (the wrk script's one content type; the endpoint takes it as well as a form).
     ...(side.introspect && client
       ? { introspect: { url: target.url + side.introspect, env: { BENCH_METHOD: "POST", BENCH_BODY: JSON.stringify({ token: session.access }), BENCH_AUTHORIZATION: basicAuth(client) } } }
       : {}),
+    ...(side.scenarios ? await side.scenarios(target.url, session) : {}),
   };
+  const scenarios = Object.fromEntries(Object.entries(all).filter(([name]) => !only || only.includes(name)));
   const results = {};
   for (const [name, scenario] of Object.entries(scenarios)) {
     results[name] = {};
-    for (const [label, conns] of Object.entries(connections)) {
+    const phases = name === "login" && loginConnections ? loginConnections : connections;
+    for (const [label, conns] of Object.entries(phases)) {
       let env = scenario.env ?? {};
       if (scenario.chains) {
         // One fresh refresh chain per connection; the previous phase advanced the old ones.
@@ -87,7 +92,7 @@ export async function runScenarios({ target, side, username, password, durations
         writeFileSync(file, chains.map((s) => s.refresh).join("\n") + "\n");
         env = { BENCH_TOKENS: file, BENCH_BODY_TEMPLATE: side.refresh.template, BENCH_TOKEN_FIELD: side.refresh.field };
       }
-      if (warmup > 0 && !scenario.chains && label === Object.keys(connections)[0]) {
+      if (warmup > 0 && !scenario.chains && label === Object.keys(phases)[0]) {
         await runPhase({ ...base, url: scenario.url, env, connections: 2, seconds: warmup }); // JIT warm-up, not recorded
       }
       const seconds = name === "login" ? hashBoundSeconds(durations[label], conns) : durations[label];

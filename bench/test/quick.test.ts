@@ -23,7 +23,8 @@ const phase = {
   error_kinds: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
   cpu_ms_per_request: expect.any(Number),
 };
-const both = { c1: { ...phase, connections: 1 }, c50: { ...phase, connections: 50 } };
+const one = { c1: { ...phase, connections: 1 } };
+const both = { ...one, c50: { ...phase, connections: 50 } };
 const check = { value: expect.any(Number), target: expect.any(String), met: expect.any(Boolean) };
 
 beforeAll(() => {
@@ -47,7 +48,22 @@ describe("npm run bench -- --quick", () => {
     expect(results.sides.ours.scenarios).toEqual({ login: both, refresh: both, me: both, forward_auth: both, jwks: both, introspect: both });
     expect(results.sides.peer).toMatchObject({ kdf: "pbkdf2_sha256 (260000 iterations)", kdf_cpu_ms: expect.any(Number), signing: "HS256 (SimpleJWT default)" });
     expect(results.sides.peer.scenarios).toEqual({ login: both, refresh: both, me: both });
+    expect(results.sides.ours_pbkdf2_sha256).toMatchObject({ kdf: "pbkdf2_sha256 (100000 iterations)", kdf_cpu_ms: expect.any(Number) });
+    expect(results.sides.ours_pbkdf2_sha256.scenarios).toEqual({ login: one });
     expect(Object.keys(results.sides.ours_wrangler_dev.scenarios)).toEqual(["login", "refresh", "me", "forward_auth", "jwks", "introspect"]);
+  });
+
+  it("measures Better Auth, the second peer, in the same workerd: sign-in, JWT mint, session GET, JWKS-verified GET", () => {
+    expect(results.sides.better_auth).toMatchObject({
+      versions: { better_auth: "1.7.25", jose: expect.any(String), kysely: expect.any(String) },
+      kdf: expect.stringMatching(/^scrypt N=16384 r=16 p=1 dkLen=64 /),
+      signing: expect.stringMatching(/^EdDSA Ed25519 /),
+    });
+    // Its login at 50 connections runs in the recorded run only (bench/run.mjs says why).
+    expect(results.sides.better_auth.scenarios).toEqual({ login: one, token_mint: both, session_get: both, jwt_get: both });
+    const report = readFileSync(path.join(out, "results.md"), "utf8");
+    expect(report).toMatch(/\| JWT mint \(GET \/api\/auth\/token\) \| Better Auth \| 50 \|/);
+    expect(report).toMatch(/\| login \(pbkdf2_sha256\) \| edge-auth, PBKDF2-SHA-256 \| 1 \|/);
   });
 
   it("records the floors and every ratio with its target", () => {
@@ -81,6 +97,14 @@ describe("npm run bench -- --quick", () => {
       refresh_cpu_vs_floor: expect.any(Number),
       refresh_rps_ceiling_vs_peer_c50: expect.any(Number),
       me_cpu_vs_hello_floor: expect.any(Number),
+      login_cpu_vs_better_auth: check,
+      login_cpu_pbkdf2_sha256_vs_better_auth: check,
+      refresh_rps_vs_better_auth_token_mint_c50: check,
+      me_rps_vs_better_auth_session_get_c50: check,
+      me_rps_vs_better_auth_jwt_get_c50: check,
+      refresh_cpu_vs_better_auth_token_mint_c50: expect.any(Number),
+      me_cpu_vs_better_auth_session_get_c50: expect.any(Number),
+      me_cpu_vs_better_auth_jwt_get_c50: expect.any(Number),
     });
   });
 });

@@ -1,5 +1,5 @@
 -- One fixed request, set from the environment by bench/lib/load.mjs: BENCH_METHOD, BENCH_BODY,
--- BENCH_AUTHORIZATION, BENCH_CLIENT_IP. Prints wrk's summary as one JSON line (see summary.lua).
+-- BENCH_AUTHORIZATION, BENCH_COOKIE, BENCH_CLIENT_IP. Prints wrk's summary as one JSON line (see summary.lua).
 dofile(os.getenv("BENCH_WRK_DIR") .. "/summary.lua")
 
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
@@ -10,6 +10,9 @@ if body and body ~= "" then
 end
 local authorization = os.getenv("BENCH_AUTHORIZATION")
 if authorization and authorization ~= "" then wrk.headers["Authorization"] = authorization end
+-- A session cookie (Better Auth's session GET and token mint).
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
 -- Cloudflare's edge sets CF-Connecting-IP on every request; the per-client limiter keys on it.
 local client_ip = os.getenv("BENCH_CLIENT_IP")
 if client_ip and client_ip ~= "" then wrk.headers["CF-Connecting-IP"] = client_ip end
