@@ -23,6 +23,8 @@ import { computeRatios } from "./lib/ratios.mjs";
 import { renderMarkdown } from "./lib/report.mjs";
 import { renderSvg } from "./lib/plot.mjs";
 import { runScenarios, SIDES } from "./lib/scenarios.mjs";
+import { measureHelloTail, tailTable } from "./lib/tail.mjs";
+import { measureBodyFloor } from "./lib/body-floor.mjs";
 
 const MODES = {
   full: { durations: { c1: 10, c50: 15 }, warmup: 3, reps: { kdf: 30, crypto: 2000 }, peerKdfRounds: 20 },
@@ -131,14 +133,20 @@ async function main() {
     floors.kdf_under_load[label] = await runPhase({ url: kdfRoute, connections, seconds, cpu: { worker: floor.pids } });
   };
 
+  log("hello-world Hono Worker, started as ours: the runtime's own tail under the same load");
+  const hello = await measureHelloTail({ outdir: path.join(work, "build-hello"), durations: mode.durations, connections: CONNECTIONS, warmup: mode.warmup, started, stopped });
+
   // In-memory D1/KV: production storage is not on the worker's disk, and the local disk-backed
   // emulation stalls on file writes (bench/README.md). CPU of the emulation still counts.
   const service = await started(startMiniflare({ bundle, vars, persist: null }));
   log(`ours, primary: the bundle in workerd through Miniflare (${service.url})`);
   await applyMigrations(service.mf);
   const db = await service.mf.getD1Database("DB");
-  const client = await benchClient(service.url, await registerBenchUser(service.url), (id) => db.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?`).bind(id).run());
+  const registered = await registerBenchUser(service.url);
+  const client = await benchClient(service.url, registered, (id) => db.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?`).bind(id).run());
   const ours = await runScenarios({ ...scenarioOptions, beforeLogin, client, side: SIDES.ours, target: { url: service.url, cpu: { worker: service.pids } } });
+  // The introspection's body, read by the floor worker's hello route: the runtime's share of it.
+  floors.hello_post_json = await measureBodyFloor({ floor, token: registered.access_token, client, durations: mode.durations, connections: CONNECTIONS });
   await stopped(service);
 
   // Ours again with PASSWORD_HASH=pbkdf2_sha256 (login only, 1 connection): the Better Auth goal
@@ -214,6 +222,7 @@ async function main() {
       },
     },
     floors,
+    tail: { hello, ours: tailTable(ours, hello) },
   };
   results.ratios = computeRatios(results);
 

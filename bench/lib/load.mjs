@@ -48,6 +48,7 @@ export async function runPhase({ url, connections, seconds, cpu, script = "reque
     rps: round(requests / (result.duration_us / 1e6), 1),
     p50_ms: round(result.latency_us.p50 / 1000, 2),
     p99_ms: round(result.latency_us.p99 / 1000, 2),
+    max_ms: round(result.latency_us.max / 1000, 2),
     errors,
     error_kinds: result.errors,
     // `worker` is the server itself (workerd, or gunicorn's processes); other groups are tooling.

@@ -1,5 +1,6 @@
 // results.md: the tables a reader needs, rendered from results.json.
 import { betterAuthLine, betterAuthRows } from "./report-better-auth.mjs";
+import { renderTail } from "./tail.mjs";
 const SCENARIO_NAMES = { login: "login", refresh: "refresh (rotation)", me: "authenticated GET", forward_auth: "forward auth (GET /auth/verify)", jwks: "JWKS", introspect: "introspection" };
 const fmt = (value, digits = 2) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
 
@@ -49,6 +50,7 @@ CPU ms/req is the server's own processes (workerd; gunicorn master + workers) ov
 
 ${table(["scenario", "side", "conns", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req"], interleaved)}
 
+${renderTail(results, table, fmt)}
 ## Floors (inside workerd, same run)
 
 ${table(
@@ -65,6 +67,7 @@ ${table(
     ["local rate-limit emulator: one `limit()` call", fmt(floors.storage_cpu_ms.rate_limit, 3)],
     [`a refresh's floor (hello-world at 50 conn + limiter + KV get + KV put + sign); best ratio one thread could reach: ${fmt(ratios.refresh_rps_ceiling_vs_peer_c50)}× the peer`, fmt(ratios.refresh_floor_cpu_ms, 3)],
     ...Object.entries(floors.hello).map(([label, p]) => [`hello-world Hono route, ${label.slice(1)} conn (${fmt(p.rps, 0)} req/s, p50 ${fmt(p.p50_ms)} ms)`, fmt(p.cpu_ms_per_request, 3)]),
+    ...Object.entries(floors.hello_post_json).map(([label, p]) => [`hello-world route as a POST reading the introspection's JSON body, ${label.slice(1)} conn (${fmt(p.rps, 0)} req/s)`, fmt(p.cpu_ms_per_request, 3)]),
     ...Object.entries(floors.kdf_under_load).map(([label, p]) => [`one configured hash per request, ${label.slice(1)} conn (${fmt(p.rps, 0)} req/s)`, fmt(p.cpu_ms_per_request)]),
   ],
 )}

@@ -53,6 +53,9 @@ async function freshSessions(url, side, credentials, count) {
 const basicAuth = ({ client_id, client_secret }) =>
   `Basic ${Buffer.from(`${encodeURIComponent(client_id)}:${encodeURIComponent(client_secret)}`).toString("base64")}`;
 
+/** The introspection scenario's request (also sent to the floor's POST route: lib/body-floor.mjs). */
+export const introspectionRequest = (token, client) => ({ BENCH_METHOD: "POST", BENCH_BODY: JSON.stringify({ token }), BENCH_AUTHORIZATION: basicAuth(client) });
+
 /**
  * Runs every scenario of `side` against `target` ({ url, cpu }); `client` ({ client_id,
  * client_secret }, a service client) introspects the session's access token on every request; `beforeLogin(label, connections,
@@ -72,9 +75,7 @@ export async function runScenarios({ target, side, username, password, durations
     ...(side.forwardAuth ? { forward_auth: { url: target.url + side.forwardAuth, env: { BENCH_METHOD: "GET", BENCH_AUTHORIZATION: `Bearer ${session.access}` } } } : {}),
     ...(side.jwks ? { jwks: { url: target.url + side.jwks, env: { BENCH_METHOD: "GET" } } } : {}),
     // JSON body (the wrk script's one content type; the endpoint takes it as well as a form).
-    ...(side.introspect && client
-      ? { introspect: { url: target.url + side.introspect, env: { BENCH_METHOD: "POST", BENCH_BODY: JSON.stringify({ token: session.access }), BENCH_AUTHORIZATION: basicAuth(client) } } }
-      : {}),
+    ...(side.introspect && client ? { introspect: { url: target.url + side.introspect, env: introspectionRequest(session.access, client) } } : {}),
     ...(side.scenarios ? await side.scenarios(target.url, session) : {}),
   };
   const scenarios = Object.fromEntries(Object.entries(all).filter(([name]) => !only || only.includes(name)));

@@ -19,12 +19,14 @@ const phase = {
   rps: expect.any(Number),
   p50_ms: expect.any(Number),
   p99_ms: expect.any(Number),
+  max_ms: expect.any(Number),
   errors: 0,
   error_kinds: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
   cpu_ms_per_request: expect.any(Number),
 };
 const one = { c1: { ...phase, connections: 1 } };
 const both = { ...one, c50: { ...phase, connections: 50 } };
+const OURS = ["login", "refresh", "me", "forward_auth", "jwks", "introspect"];
 const check = { value: expect.any(Number), target: expect.any(String), met: expect.any(Boolean) };
 
 beforeAll(() => {
@@ -45,7 +47,7 @@ describe("npm run bench -- --quick", () => {
   it("measures login, refresh and the authenticated GET for both sides, plus our forward auth, JWKS and introspection", () => {
     expect(results.mode).toBe("quick");
     expect(results.sides.ours).toMatchObject({ kdf: "pbkdf2_sha512 (100000 iterations)", kdf_cpu_ms: expect.any(Number) });
-    expect(results.sides.ours.scenarios).toEqual({ login: both, refresh: both, me: both, forward_auth: both, jwks: both, introspect: both });
+    expect(results.sides.ours.scenarios).toEqual(Object.fromEntries(OURS.map((name) => [name, both])));
     expect(results.sides.peer).toMatchObject({ kdf: "pbkdf2_sha256 (260000 iterations)", kdf_cpu_ms: expect.any(Number), signing: "HS256 (SimpleJWT default)" });
     expect(results.sides.peer.scenarios).toEqual({ login: both, refresh: both, me: both });
     expect(results.sides.ours_pbkdf2_sha256).toMatchObject({ kdf: "pbkdf2_sha256 (100000 iterations)", kdf_cpu_ms: expect.any(Number) });
@@ -76,6 +78,7 @@ describe("npm run bench -- --quick", () => {
       verify_cpu_ms: expect.any(Number),
       storage_cpu_ms: { kv_get: expect.any(Number), kv_put: expect.any(Number), d1_read: expect.any(Number), rate_limit: expect.any(Number) },
       hello: both,
+      hello_post_json: both,
       kdf_under_load: both,
     });
     expect(results.ratios).toEqual({
@@ -94,7 +97,7 @@ describe("npm run bench -- --quick", () => {
       refresh_cpu_vs_peer: expect.any(Number),
       me_cpu_vs_peer: expect.any(Number),
       refresh_floor_cpu_ms: expect.any(Number),
-      refresh_cpu_vs_floor: expect.any(Number),
+      refresh_cpu_vs_floor: check,
       refresh_rps_ceiling_vs_peer_c50: expect.any(Number),
       me_cpu_vs_hello_floor: expect.any(Number),
       login_cpu_vs_better_auth: check,
@@ -105,6 +108,15 @@ describe("npm run bench -- --quick", () => {
       refresh_cpu_vs_better_auth_token_mint_c50: expect.any(Number),
       me_cpu_vs_better_auth_session_get_c50: expect.any(Number),
       me_cpu_vs_better_auth_jwt_get_c50: expect.any(Number),
+      ...Object.fromEntries(OURS.map((name) => [`p99_vs_hello_${name}_c50`, check])),
+      introspect_cpu_vs_me_plus_body_floor_c50: check,
+      body_floor_vs_me_c50: expect.any(Number),
     });
+  });
+
+  it("reports every scenario's p99 beside a hello-world Worker's under the same load", () => {
+    const tail = { p50_ms: expect.any(Number), p99_ms: expect.any(Number), hello_p50_ms: expect.any(Number), hello_p99_ms: expect.any(Number), p99_vs_hello: expect.any(Number), p50_vs_hello: expect.any(Number), tail_vs_hello: expect.any(Number) };
+    expect(results.tail).toEqual({ hello: both, ours: Object.fromEntries(OURS.map((name) => [name, { c1: tail, c50: tail }])) });
+    expect(readFileSync(path.join(out, "results.md"), "utf8")).toContain("| scenario | conns | p50 ms | p99 ms | hello p50 ms | hello p99 ms | p99 vs hello | p50 vs hello | tail vs hello |");
   });
 });
