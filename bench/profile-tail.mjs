@@ -2,7 +2,7 @@
 // Whose tail is it? The same wrk load (2 threads, N connections) against three servers that answer
 // "ok": the hello-world Hono Worker in workerd started as the bench starts ours (bench/lib/tail.mjs),
 // the same Worker behind Miniflare's entry worker (its default URL), and Node's own http server
-// in this process's child. If workerd's p99 stands far above Node's under the same load on the same
+// in a child process. If workerd's p99 stands far above Node's under the same load on the same
 // machine, the tail is the runtime's local server, not the worker.
 //   node bench/profile-tail.mjs [seconds] [connections] [rounds]
 import { spawn } from "node:child_process";
@@ -18,12 +18,16 @@ const work = mkdtempSync(path.join(tmpdir(), "edge-auth-tail-"));
 const config = "bench/hello.wrangler.toml";
 const hello = await startMiniflare({ bundle: buildBundle(path.join(work, "build"), { config }), vars: {}, persist: null, config });
 const port = await freePort();
-const node = spawn(process.execPath, ["-e", `require("node:http").createServer((q, s) => s.end("ok")).listen(${port}, "127.0.0.1")`], { stdio: "ignore" });
+// Node's server spins for as long as workerd spends on a hello-world request (~0.05 ms of CPU), so
+// both serve the same load at a similar rate and only the servers' scheduling differs.
+const spin = Number(process.env.BENCH_SPIN_US ?? 50);
+const serve = `const spin = BigInt(${spin} * 1000); require("node:http").createServer((q, s) => { const end = process.hrtime.bigint() + spin; while (process.hrtime.bigint() < end); s.end("ok"); }).listen(${port}, "127.0.0.1")`;
+const node = spawn(process.execPath, ["-e", serve], { stdio: "ignore" });
 await new Promise((r) => setTimeout(r, 500));
 const targets = [
   ["workerd, direct socket", hello.url, hello.pids],
   ["workerd, Miniflare entry worker", (await hello.mf.ready).toString().replace(/\/$/, ""), hello.pids],
-  ["node:http", `http://127.0.0.1:${port}`, [node.pid]],
+  [`node:http, ${spin} µs of CPU per request`, `http://127.0.0.1:${port}`, [node.pid]],
 ];
 try {
   for (let round = 0; round < Number(rounds); round++) {

@@ -25,18 +25,27 @@ function unthrottledConfig() {
   return file;
 }
 
-export async function startWranglerDev({ vars, persist }) {
+/** edge-auth's setup, as `npm start` runs it: scripts/dev-setup.mjs (local D1 migrations, .dev.vars). */
+function serviceSetup(persist) {
   const setup = spawnSync(process.execPath, ["scripts/dev-setup.mjs", "--persist-to", persist], { cwd: root, encoding: "utf8", env: quietEnv });
   if (setup.status !== 0) throw new Error(`dev setup failed:\n${setup.stdout}${setup.stderr}`);
+}
+
+/**
+ * `wrangler dev` on a free loopback port. By default edge-auth as `npm start` runs it; another
+ * Worker passes its own `config`, `setup(persist)` and `ready` path (the Better Auth peer).
+ */
+export async function startWranglerDev({ vars, persist, config, setup = serviceSetup, ready = "/.well-known/jwks.json" }) {
+  setup(persist);
   const port = await freePort();
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const server = spawnServer(
     path.join(root, "node_modules/.bin/wrangler"),
-    ["dev", "--config", unthrottledConfig(), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs],
+    ["dev", "--config", config ?? unthrottledConfig(), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs],
     { cwd: root, env: quietEnv, group: true },
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(server, async () => (await request(`${url}/.well-known/jwks.json`)).status === 200, `wrangler dev on ${url}`);
+  await waitUntilReady(server, async () => (await request(`${url}${ready}`)).status === 200, `wrangler dev on ${url}`);
 
   // workerd processes are the runtime; wrangler and any Node helper it spawns are the dev tooling.
   const group = () => [{ pid: server.child.pid, comm: "node" }, ...descendants(server.child.pid)];

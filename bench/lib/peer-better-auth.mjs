@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, buildBundle, quietEnv, root, startMiniflare } from "./edge-miniflare.mjs";
+import { startWranglerDev } from "./edge-wrangler-dev.mjs";
 import { randomSecret } from "../../scripts/keys.mjs";
 import { request } from "./http.mjs";
 import { runScenarios } from "./scenarios.mjs";
@@ -81,14 +82,34 @@ export async function startBetterAuth({ outdir, secret, username, password }) {
   return target;
 }
 
+/** Its D1 migration applied to wrangler's local D1 under `persist`, as `wrangler d1 migrations apply` does. */
+function migrateLocal(persist) {
+  const args = ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", CONFIG];
+  const run = spawnSync(path.join(root, "node_modules/.bin/wrangler"), args, { cwd: root, env: { ...quietEnv, CI: "true" }, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${run.stdout}${run.stderr}`);
+}
+
+/** The same Worker under `wrangler dev`, as ours runs in the secondary target (lib/edge-wrangler-dev.mjs). */
+export async function startBetterAuthWranglerDev({ persist, secret, username, password }) {
+  const target = await startWranglerDev({ vars: { BETTER_AUTH_SECRET: secret }, persist, config: CONFIG, setup: migrateLocal, ready: "/api/auth/ok" });
+  try {
+    await signUp(target.url, username, password);
+  } catch (error) {
+    await target.stop();
+    throw error;
+  }
+  return target;
+}
+
 export function betterAuthVersions() {
   const version = (pkg) => JSON.parse(readFileSync(path.join(DIR, "node_modules", pkg, "package.json"), "utf8")).version;
   return { better_auth: version("better-auth"), jose: version("jose"), kysely: version("kysely") };
 }
 
-/** Starts it, runs its scenarios with the same options as ours (`scenarioOptions`), stops it; returns its `sides` entry. */
+/** Starts it as our primary target, runs its scenarios with the same options as ours (`scenarioOptions`), stops it; returns its `sides` entry. */
 export async function runBetterAuth({ scenarioOptions, outdir, started, stopped }) {
-  const target = await started(startBetterAuth({ outdir, secret: randomSecret(), username: scenarioOptions.username, password: scenarioOptions.password }));
+  const { username, password } = scenarioOptions;
+  const target = await started(startBetterAuth({ outdir, secret: randomSecret(), username, password }));
   const scenarios = await runScenarios({ ...scenarioOptions, side: BETTER_AUTH_SIDE, target: { url: target.url, cpu: { worker: target.pids } } });
   await stopped(target);
   return {
@@ -97,4 +118,13 @@ export async function runBetterAuth({ scenarioOptions, outdir, started, stopped 
     ...BETTER_AUTH_SIDE_INFO,
     scenarios,
   };
+}
+
+/** The same under `wrangler dev` (CPU: workerd; wrangler's Node apart), like ours_wrangler_dev. */
+export async function runBetterAuthWranglerDev({ scenarioOptions, persist, started, stopped }) {
+  const { username, password } = scenarioOptions;
+  const dev = await started(startBetterAuthWranglerDev({ persist, secret: randomSecret(), username, password }));
+  const scenarios = await runScenarios({ ...scenarioOptions, side: BETTER_AUTH_SIDE, target: { url: dev.url, cpu: { worker: dev.pids.workerd, wrangler_node: dev.pids.wrangler_node } } });
+  await stopped(dev);
+  return { runtime: "wrangler dev, as ours_wrangler_dev (CPU: workerd; wrangler's Node counted apart)", scenarios };
 }

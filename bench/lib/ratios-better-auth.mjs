@@ -3,6 +3,17 @@
 // the req/s goals at 50 connections, where both sides saturate the worker's one thread.
 import { check, ratio } from "./verdicts.mjs";
 
+/** Context: the same comparisons with both sides under `wrangler dev` (how issue 14 first measured them). */
+function underWranglerDev(ours, peer) {
+  const cpu = (phase) => phase.cpu_ms_per_request;
+  return {
+    login_cpu_vs_better_auth_wrangler_dev: ratio(cpu(ours.login.c1), cpu(peer.login.c1)),
+    refresh_rps_vs_better_auth_token_mint_c50_wrangler_dev: ratio(ours.refresh.c50.rps, peer.token_mint.c50.rps),
+    me_rps_vs_better_auth_session_get_c50_wrangler_dev: ratio(ours.me.c50.rps, peer.session_get.c50.rps),
+    me_rps_vs_better_auth_jwt_get_c50_wrangler_dev: ratio(ours.me.c50.rps, peer.jwt_get.c50.rps),
+  };
+}
+
 export function betterAuthRatios(results) {
   const ours = results.sides.ours.scenarios;
   const sha256 = results.sides.ours_pbkdf2_sha256.scenarios;
@@ -21,5 +32,6 @@ export function betterAuthRatios(results) {
     refresh_cpu_vs_better_auth_token_mint_c50: ratio(cpu(ours.refresh.c50), cpu(peer.token_mint.c50)),
     me_cpu_vs_better_auth_session_get_c50: ratio(cpu(ours.me.c50), cpu(peer.session_get.c50)),
     me_cpu_vs_better_auth_jwt_get_c50: ratio(cpu(ours.me.c50), cpu(peer.jwt_get.c50)),
+    ...(results.sides.better_auth_wrangler_dev ? underWranglerDev(results.sides.ours_wrangler_dev.scenarios, results.sides.better_auth_wrangler_dev.scenarios) : {}),
   };
 }

@@ -8,13 +8,13 @@ const NAMES = {
   jwt_get: "JWKS-verified GET (jose, its JWKS)",
 };
 
-/** Rows that follow our scenario `name` in the side-by-side table; `phaseRows` is report.mjs's. */
-export function betterAuthRows(results, name, phaseRows) {
+/** Rows that follow our scenario `name` in the side-by-side table; `phaseRows` (and `extra`) are report.mjs's. */
+export function betterAuthRows(results, name, phaseRows, { side = "better_auth", label = "Better Auth", extra } = {}) {
   const rows = [];
-  if (name === "login") rows.push(...phaseRows("edge-auth, PBKDF2-SHA-256", { "login (pbkdf2_sha256)": results.sides.ours_pbkdf2_sha256.scenarios.login }));
-  const peer = results.sides.better_auth.scenarios;
+  if (name === "login" && side === "better_auth") rows.push(...phaseRows("edge-auth, PBKDF2-SHA-256", { "login (pbkdf2_sha256)": results.sides.ours_pbkdf2_sha256.scenarios.login }));
+  const peer = results.sides[side]?.scenarios ?? {}; // better_auth_wrangler_dev: not in --quick
   for (const counterpart of COUNTERPARTS[name] ?? []) {
-    rows.push(...phaseRows("Better Auth", { [NAMES[counterpart]]: peer[counterpart] }));
+    if (peer[counterpart]) rows.push(...phaseRows(label, { [NAMES[counterpart]]: peer[counterpart] }, extra));
   }
   return rows;
 }

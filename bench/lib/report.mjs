@@ -16,6 +16,8 @@ function phaseRows(sideLabel, scenarios, extra = () => []) {
 
 const table = (header, rows) => [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
+const wranglerNode = (p) => [fmt(p.cpu_ms_per_request_by_process?.wrangler_node, 3)];
+
 export function renderMarkdown(results) {
   const { machine, sides, floors, ratios } = results;
   const ours = sides.ours.scenarios;
@@ -78,7 +80,10 @@ ${sides.ours_wrangler_dev.runtime}.
 
 ${table(
   ["scenario", "side", "conns", "req/s", "p50 ms", "p99 ms", "errors", "workerd CPU ms/req", "wrangler Node CPU ms/req"],
-  phaseRows("edge-auth (wrangler dev)", sides.ours_wrangler_dev.scenarios, (p) => [fmt(p.cpu_ms_per_request_by_process?.wrangler_node, 3)]),
+  Object.keys(sides.ours_wrangler_dev.scenarios).flatMap((name) => [
+    ...phaseRows("edge-auth (wrangler dev)", { [name]: sides.ours_wrangler_dev.scenarios[name] }, wranglerNode),
+    ...betterAuthRows(results, name, phaseRows, { side: "better_auth_wrangler_dev", label: "Better Auth (wrangler dev)", extra: wranglerNode }),
+  ]),
 )}
 `;
 }

@@ -63,6 +63,8 @@ describe("npm run bench -- --quick", () => {
     });
     // Its login at 50 connections runs in the recorded run only (bench/run.mjs says why).
     expect(results.sides.better_auth.scenarios).toEqual({ login: one, token_mint: both, session_get: both, jwt_get: both });
+    // Under wrangler dev it runs in the recorded run and --smoke, not here (bench/run.mjs says why).
+    expect(results.sides.better_auth_wrangler_dev).toBeUndefined();
     const report = readFileSync(path.join(out, "results.md"), "utf8");
     expect(report).toMatch(/\| JWT mint \(GET \/api\/auth\/token\) \| Better Auth \| 50 \|/);
     expect(report).toMatch(/\| login \(pbkdf2_sha256\) \| edge-auth, PBKDF2-SHA-256 \| 1 \|/);
