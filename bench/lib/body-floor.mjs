@@ -7,7 +7,7 @@ import { runPhase } from "./load.mjs";
 import { introspectionRequest } from "./scenarios.mjs";
 import { check, ratio } from "./verdicts.mjs";
 
-/** { c1, c50 } phases of POST /hello/json on the floor worker (`floor`: { url, pids }). */
+/** Phases of POST /hello/json on the floor worker (`floor`: { url, pids }), one per connection count (the bench: 50). */
 export async function measureBodyFloor({ floor, token, client, durations, connections }) {
   const phases = {};
   for (const [label, conns] of Object.entries(connections)) {

@@ -58,9 +58,9 @@ export function renderSvg(results) {
 <rect width="900" height="320" fill="white"/>
 ${panel({ x: 10, title: "Throughput at 50 connections", unit: "req/s", values: throughput })}
 ${panel({ x: 470, title: "Latency at 1 connection (p50 solid, p99 light)", unit: "ms", values: latency })}
-<rect x="200" y="296" width="12" height="12" fill="${COLORS.ours}"/><text x="218" y="306">edge-auth (workerd)</text>
-<rect x="370" y="296" width="12" height="12" fill="${COLORS.peer}"/><text x="388" y="306">Django SimpleJWT (gunicorn)</text>
-<rect x="580" y="296" width="12" height="12" fill="${COLORS.better_auth}"/><text x="598" y="306">Better Auth (workerd; refresh: its JWT mint; GET: session, then JWT)</text>
+<rect x="20" y="296" width="12" height="12" fill="${COLORS.ours}"/><text x="38" y="306">edge-auth (workerd)</text>
+<rect x="170" y="296" width="12" height="12" fill="${COLORS.peer}"/><text x="188" y="306">Django SimpleJWT (gunicorn)</text>
+<rect x="380" y="296" width="12" height="12" fill="${COLORS.better_auth}"/><text x="398" y="306">Better Auth (workerd; refresh bar: its JWT mint; GET bars: session, JWT)</text>
 </svg>
 `;
 }

@@ -80,7 +80,7 @@ describe("npm run bench -- --quick", () => {
       verify_cpu_ms: expect.any(Number),
       storage_cpu_ms: { kv_get: expect.any(Number), kv_put: expect.any(Number), d1_read: expect.any(Number), rate_limit: expect.any(Number) },
       hello: both,
-      hello_post_json: both,
+      hello_post_json: { c50: { ...phase, connections: 50 } },
       kdf_under_load: both,
     });
     expect(results.ratios).toEqual({
