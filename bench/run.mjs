@@ -180,9 +180,11 @@ async function main() {
   await stopped(dev);
   // The second peer under wrangler dev too, as issue 14 first measured both; not in --quick, which
   // npm test runs and which must stay short (its primary target above is what the goals use).
-  const betterAuthDev =
-    modeName === "quick" ? undefined : await runBetterAuthWranglerDev({ scenarioOptions: { ...scenarioOptions, loginConnections: betterAuthLogin }, persist: path.join(work, "better-auth-dev"), started, stopped });
-  if (betterAuthDev) log("second peer as `wrangler dev` runs it: done");
+  let betterAuthDev;
+  if (modeName !== "quick") {
+    log("second peer as `wrangler dev` runs it");
+    betterAuthDev = await runBetterAuthWranglerDev({ scenarioOptions: { ...scenarioOptions, loginConnections: betterAuthLogin }, persist: path.join(work, "better-auth-dev"), started, stopped });
+  }
 
   log("peer: Django + DRF + SimpleJWT under gunicorn (2 sync workers), SQLite");
   // The peer's SQLite on tmpfs when there is one: like ours, its storage is measured without disk.
