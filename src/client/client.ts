@@ -85,7 +85,7 @@ export class AuthClient {
   async me(): Promise<User> {
     const { user } = await this.#call<{ user: User }>("GET", "/auth/me");
     // Cookie mode learns here, after a reload, that the cookie session is live.
-    if (this.#state.status === "unknown") this.#state.adoptFromPeer(user, null, null, "signedIn");
+    if (this.#state.status === "unknown") this.#state.adoptUser(user, null, "signedIn", false);
     else if (this.#state.status === "signedIn") this.#state.user = user;
     return user;
   }
@@ -150,7 +150,7 @@ export class AuthClient {
 
   #adopt(answer: SessionAnswer, event: "signedIn" | "refreshed"): { user: User } {
     this.#state.adopt(answer, event);
-    this.#tabs?.post({ type: event, user: answer.user, expiresAt: this.#state.expiresAt, refreshExpiresAt: this.#state.refreshExpiresAt });
+    this.#tabs?.post({ type: event, user: answer.user, times: this.#state.times });
     return { user: answer.user };
   }
 
@@ -194,7 +194,7 @@ export class AuthClient {
     if (message.type === "refreshing") return;
     if (message.type === "signedOut") return this.#state.signOut("other_tab", { keepStorage: true });
     if (this.#state.mode === "token") this.#state.reload(true);
-    else this.#state.adoptFromPeer(message.user, message.expiresAt, message.refreshExpiresAt, message.type);
+    else this.#state.adoptUser(message.user, message.times, message.type, true);
   }
 }
 

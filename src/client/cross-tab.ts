@@ -6,11 +6,12 @@
 // it was waiting for a peer's refresh and adopts that instead of rotating again. Without Web Locks
 // (older browsers) a tab announces "refreshing" on the channel and a peer that hears it waits for
 // the outcome (at most PEER_WAIT_MS). Without either (Node, Workers) there is no other tab.
+import type { Lifetimes } from "./session-state.js";
 import type { User } from "./types.js";
 
 export type TabMessage =
   | { type: "refreshing" }
-  | { type: "signedIn" | "refreshed"; user: User; expiresAt: number | null; refreshExpiresAt: number | null }
+  | { type: "signedIn" | "refreshed"; user: User; times: Lifetimes | null }
   | { type: "signedOut" };
 
 /** How long a tab without Web Locks waits for a peer's announced refresh to finish. */

@@ -37,16 +37,16 @@ export class Refresher {
 
   /** Whether the access token is within the leeway of its expiry (never more than half its life). */
   isDue(now = Date.now()): boolean {
-    const { expiresAt, status } = this.state;
-    return status === "signedIn" && expiresAt !== null && now >= expiresAt - this.#leewayFor(expiresAt, now);
+    const at = this.#refreshAt();
+    return at !== null && now >= at;
   }
 
   /** (Re)arms the proactive timer for the current session; clears it when signed out. */
   schedule(now = Date.now()): void {
     this.stop();
-    const { expiresAt } = this.state;
-    if (!this.autoRefresh || this.state.status !== "signedIn" || expiresAt === null) return;
-    const delay = Math.max(0, expiresAt - this.#leewayFor(expiresAt, now) - now);
+    const at = this.#refreshAt();
+    if (!this.autoRefresh || at === null) return;
+    const delay = Math.max(0, at - now);
     this.#timer = setTimeout(() => void this.refresh().catch(() => {}), delay);
     // In Node a pending refresh must not keep the process alive.
     (this.#timer as { unref?: () => void }).unref?.();
@@ -57,9 +57,12 @@ export class Refresher {
     this.#timer = undefined;
   }
 
-  #leewayFor(expiresAt: number, now: number): number {
-    const lifetime = expiresAt - now;
-    return Math.min(this.leewayMs, Math.max(0, lifetime / 2));
+  /** When the current access token is due for a refresh; null when there is none to refresh. */
+  #refreshAt(): number | null {
+    const { times, status } = this.state;
+    if (status !== "signedIn" || times === null) return null;
+    const lifetime = times.expiresAt - times.issuedAt;
+    return times.expiresAt - Math.min(this.leewayMs, lifetime / 2);
   }
 
   async #run(seen: number): Promise<{ user: User }> {
@@ -81,7 +84,7 @@ export class Refresher {
     try {
       const answer = await answerOf<SessionAnswer>(await this.http.send(this.http.request("POST", "/auth/refresh", body)));
       this.state.adopt(answer, "refreshed");
-      this.tabs?.post({ type: "refreshed", user: answer.user, expiresAt: this.state.expiresAt, refreshExpiresAt: this.state.refreshExpiresAt });
+      this.tabs?.post({ type: "refreshed", user: answer.user, times: this.state.times });
       return { user: answer.user };
     } catch (error) {
       if (refused(error)) {

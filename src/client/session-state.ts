@@ -9,20 +9,25 @@ import type { Mode, SessionAnswer, User } from "./types.js";
 /** "unknown": cookie mode before its first answer (a cookie from an earlier visit may be live). */
 export type Status = "unknown" | "signedIn" | "signedOut";
 
+/** When the current tokens were issued and expire, epoch ms (this client's clock). */
+export interface Lifetimes {
+  issuedAt: number;
+  expiresAt: number;
+  refreshExpiresAt: number;
+}
+
 interface Stored {
   user: User;
   accessToken: string;
   refreshToken: string;
-  expiresAt: number;
-  refreshExpiresAt: number;
+  times: Lifetimes;
 }
 
 export class SessionState {
   status: Status;
   user: User | null = null;
-  /** When the access token expires (epoch ms); null when signed out or not known yet. */
-  expiresAt: number | null = null;
-  refreshExpiresAt: number | null = null;
+  /** Null when signed out, or in cookie mode before a sign-in or refresh told them. */
+  times: Lifetimes | null = null;
   accessToken: string | null = null;
   refreshToken: string | null = null;
   /** Counts every new set of credentials, so a caller can tell whether someone refreshed since. */
@@ -38,27 +43,29 @@ export class SessionState {
     if (mode === "token") this.reload();
   }
 
+  get expiresAt(): number | null {
+    return this.times?.expiresAt ?? null;
+  }
+
   /** Takes a session answer (sign-in, refresh, password change, reset) as the current session. */
   adopt(answer: SessionAnswer, event: "signedIn" | "refreshed", now = Date.now()): void {
     this.user = answer.user;
-    this.expiresAt = now + answer.expires_in * 1000;
-    this.refreshExpiresAt = now + answer.refresh_expires_in * 1000;
+    this.times = { issuedAt: now, expiresAt: now + answer.expires_in * 1000, refreshExpiresAt: now + answer.refresh_expires_in * 1000 };
     if (this.mode === "token") {
       if (typeof answer.access_token !== "string" || typeof answer.refresh_token !== "string") throw new TypeError("a token-mode answer without tokens");
       this.accessToken = answer.access_token;
       this.refreshToken = answer.refresh_token;
-      const stored: Stored = { user: this.user, accessToken: this.accessToken, refreshToken: this.refreshToken, expiresAt: this.expiresAt, refreshExpiresAt: this.refreshExpiresAt };
+      const stored: Stored = { user: this.user, accessToken: this.accessToken, refreshToken: this.refreshToken, times: this.times };
       this.storage.setItem(this.key, JSON.stringify(stored));
     }
     this.#changed(event, false);
   }
 
-  /** A peer tab's announcement in cookie mode: the browser already holds the new cookies. */
-  adoptFromPeer(user: User, expiresAt: number | null, refreshExpiresAt: number | null, event: "signedIn" | "refreshed"): void {
+  /** Cookie mode: what a peer tab or /auth/me said; the browser already holds the cookies. */
+  adoptUser(user: User, times: Lifetimes | null, event: "signedIn" | "refreshed", fromOtherTab: boolean): void {
     this.user = user;
-    this.expiresAt = expiresAt;
-    this.refreshExpiresAt = refreshExpiresAt;
-    this.#changed(event, true);
+    this.times = times;
+    this.#changed(event, fromOtherTab);
   }
 
   /**
@@ -73,7 +80,7 @@ export class SessionState {
     }
     if (stored.refreshToken === this.refreshToken) return false;
     const event = this.status === "signedIn" ? "refreshed" : "signedIn";
-    Object.assign(this, { user: stored.user, accessToken: stored.accessToken, refreshToken: stored.refreshToken, expiresAt: stored.expiresAt, refreshExpiresAt: stored.refreshExpiresAt });
+    Object.assign(this, { user: stored.user, accessToken: stored.accessToken, refreshToken: stored.refreshToken, times: stored.times });
     this.#changed(event, fromOtherTab);
     return true;
   }
@@ -81,7 +88,7 @@ export class SessionState {
   /** Forgets the session; emits signedOut once, only when it was (or might have been) signed in. */
   signOut(reason: SignOutReason, options: { keepStorage?: boolean } = {}): void {
     const was = this.status;
-    Object.assign(this, { status: "signedOut", user: null, expiresAt: null, refreshExpiresAt: null, accessToken: null, refreshToken: null });
+    Object.assign(this, { status: "signedOut", user: null, times: null, accessToken: null, refreshToken: null });
     this.generation += 1;
     if (this.mode === "token" && !options.keepStorage) this.storage.removeItem(this.key);
     if (was !== "signedOut") this.events.emit("signedOut", { reason });
@@ -96,7 +103,7 @@ export class SessionState {
   #read(): Stored | null {
     try {
       const stored = JSON.parse(this.storage.getItem(this.key) ?? "null") as Stored | null;
-      return stored && typeof stored.refreshToken === "string" && typeof stored.accessToken === "string" ? stored : null;
+      return stored && typeof stored.refreshToken === "string" && typeof stored.accessToken === "string" && stored.times ? stored : null;
     } catch {
       return null; // another program's value under our key: treated as no session
     }
