@@ -2,7 +2,7 @@
 // rotation when both refresh at once, the other tab adopts it; sign-in and sign-out reach the
 // other tab. Chromium runs the real APIs in the demo's browser tests.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createAuthClient, type TokenStorage } from "../../src/client/index";
+import { createAuthClient, type AuthClient, type TokenStorage } from "../../src/client/index";
 import { installTabs } from "./cross-tab-fakes";
 import { apiError, fakeService, json, recordingStorage, settle, tokens } from "./fake-service";
 
@@ -38,6 +38,18 @@ function tabs(mode: "cookie" | "token", service: ReturnType<typeof sharedService
   return [open(), open()] as const;
 }
 
+/** Tab a signs in (b hears it), then both refresh while the service holds the first refresh open. */
+async function signInThenRefreshBoth(service: ReturnType<typeof sharedService>, a: AuthClient, b: AuthClient) {
+  await a.login({ identifier: "ada", password: "pw" });
+  await settle();
+  expect(b.user?.username).toBe("ada");
+  const release = service.hold();
+  const both = Promise.all([a.refresh(), b.refresh()]);
+  await settle();
+  release();
+  return both;
+}
+
 describe("edge-auth/client across tabs", () => {
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -47,14 +59,7 @@ describe("edge-auth/client across tabs", () => {
     const { locks, channels } = installTabs();
     const service = sharedService("cookie");
     const [a, b] = tabs("cookie", service);
-    await a.login({ identifier: "ada", password: "pw" });
-    await settle();
-    expect(b.user?.username).toBe("ada");
-    const release = service.hold();
-    const both = Promise.all([a.refresh(), b.refresh()]);
-    await settle();
-    release();
-    const [fromA, fromB] = await both;
+    const [fromA, fromB] = await signInThenRefreshBoth(service, a, b);
     await settle();
     expect(service.count("POST /auth/refresh")).toBe(1);
     expect([fromA.user.username, fromB.user.username]).toEqual(["ada", "ada"]);
@@ -70,14 +75,7 @@ describe("edge-auth/client across tabs", () => {
     const service = sharedService("token");
     const storage = recordingStorage(true);
     const [a, b] = tabs("token", service, storage);
-    await a.login({ identifier: "ada", password: "pw" });
-    await settle();
-    expect(b.user?.username).toBe("ada");
-    const release = service.hold();
-    const both = Promise.all([a.refresh(), b.refresh()]);
-    await settle();
-    release();
-    await both;
+    await signInThenRefreshBoth(service, a, b);
     expect(service.count("POST /auth/refresh")).toBe(1);
     expect((await b.fetch("https://api.example.com/orders")).status).toBe(200);
     expect(service.seen.at(-1)!.authorization).toBe(`Bearer ${tokens(2).access_token}`);

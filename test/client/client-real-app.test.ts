@@ -2,8 +2,15 @@
 // are the API's, token mode end to end. The built package against a real worker over HTTP, with
 // an access token that expires: test/e2e/client.test.ts.
 import { describe, expect, it } from "vitest";
-import { createAuthClient, type FetchLike } from "../../src/client/index";
+import type { PublicUser } from "../../src/accounts/user";
+import { createAuthClient, type FetchLike, type Session, type User } from "../../src/client/index";
+import type { ListedSession } from "../sessions/listed";
 import { realApp, STRONG_PASSWORD, testEnv, uniqueName } from "../helpers";
+
+// The client declares the API's shapes itself (its package cannot import the worker's sources);
+// these fail the typecheck when the two drift apart.
+export const userShapes: [(u: User) => PublicUser, (u: PublicUser) => User] = [(u) => u, (u) => u];
+export const sessionShapes: [(s: Session) => ListedSession, (s: ListedSession) => Session] = [(s) => s, (s) => s];
 
 const BASE = "https://auth.test.example";
 const viaApp: FetchLike = async (input, init) => realApp.request(new Request(input, init), undefined, testEnv);
