@@ -69,6 +69,21 @@ describe("edge-auth/client cookie mode", () => {
     expect(reasons).toEqual(["session_revoked"]);
   });
 
+  it("after a reload with an expired access cookie: me() refreshes once, retries, and that is a signedIn", async () => {
+    const service = fakeService({
+      "GET /auth/me": (_, n) => (n === 1 ? apiError(401, "invalid_token") : json({ user: tokens(1).user })),
+      "POST /auth/refresh": () => json(tokens(2, { mode: "cookie" })),
+    });
+    const auth = createAuthClient({ baseUrl: BASE, mode: "cookie", fetch: service.fetch, autoRefresh: false });
+    const heard: string[] = [];
+    auth.on("signedIn", () => heard.push("signedIn"));
+    auth.on("refreshed", () => heard.push("refreshed"));
+    expect((await auth.me()).username).toBe("ada");
+    expect(service.seen.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /auth/me", "POST /auth/refresh", "GET /auth/me"]);
+    expect(heard).toEqual(["signedIn"]);
+    expect(auth.expiresAt).not.toBeNull();
+  });
+
   it("after a reload without cookies: one refresh attempt, signedOut once, then no more refreshes", async () => {
     const service = fakeService({
       "GET /auth/me": () => apiError(401, "invalid_token"),
