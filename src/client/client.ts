@@ -11,7 +11,7 @@ import { memoryStore, type TokenStorage } from "./storage.js";
 import type { Mode, Session, SessionAnswer, User } from "./types.js";
 
 export interface AuthClientOptions {
-  /** The service's URL, e.g. "https://auth.example.com" (a path prefix is kept). */
+  /** The service's URL, e.g. "https://auth.example.com" (a path prefix is kept); in a page, "/" is the page's origin. */
   baseUrl: string;
   /** "cookie": HttpOnly cookies, no token in JavaScript (same site only); "token": bearer tokens. */
   mode: Mode;
@@ -38,7 +38,8 @@ export class AuthClient {
 
   constructor(options: AuthClientOptions) {
     if (options.mode !== "cookie" && options.mode !== "token") throw new TypeError('createAuthClient: mode must be "cookie" or "token"');
-    const baseUrl = new URL(options.baseUrl).href.replace(/\/+$/, "");
+    const page = (globalThis as { location?: { href: string } }).location?.href;
+    const baseUrl = new URL(options.baseUrl, page).href.replace(/\/+$/, "");
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#http = new Http(baseUrl, options.mode, fetchImpl);
     const storage = options.storage ?? memoryStore();

@@ -45,6 +45,19 @@ describe("edge-auth/client cookie mode", () => {
     ]);
   });
 
+  it("in a page, baseUrl \"/\" is the page's origin; a path prefix is kept", async () => {
+    vi.stubGlobal("location", { href: "https://app.example.com/demo/page.html" });
+    onTestFinished(() => void vi.unstubAllGlobals());
+    const urls: string[] = [];
+    const fetch = async (input: RequestInfo | URL) => {
+      urls.push(new Request(input).url);
+      return json(tokens(1, { mode: "cookie" }));
+    };
+    await createAuthClient({ baseUrl: "/", mode: "cookie", fetch, autoRefresh: false }).login({ identifier: "ada", password: "pw" });
+    await createAuthClient({ baseUrl: "https://example.com/auth-service/", mode: "cookie", fetch, autoRefresh: false }).login({ identifier: "ada", password: "pw" });
+    expect(urls).toEqual(["https://app.example.com/auth/login", "https://example.com/auth-service/auth/login"]);
+  });
+
   it("after a reload the state is unknown; me() over a live cookie signs in, without an expiry", async () => {
     const service = cookieService();
     const auth = createAuthClient({ baseUrl: BASE, mode: "cookie", fetch: service.fetch, autoRefresh: false });
