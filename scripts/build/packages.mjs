@@ -1,40 +1,44 @@
-// The package's subpath exports, built from src/ (never imported by the worker): one function per
-// package. edge-auth/client: dist/client/index.js (one ESM file, esbuild, unminified, no runtime
-// dependencies) with its .d.ts files (tsc, tsconfig.client.json), and the same file at
-// public/generated/edge-auth-client.js, where the demo app loads it in the browser.
+// The package's subpath exports, built from src/ into dist/ (gitignored): one function per
+// package, each ESM (one file, esbuild) + type declarations (tsc). package.json "exports" names them.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { publish } from "./publish.mjs";
+import { writeIfChanged } from "./files.mjs";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-function declarations(tsconfig, outDir) {
-  const run = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["-p", tsconfig, "--outDir", outDir], { cwd: root, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`tsc -p ${tsconfig} failed:\n${run.stdout}${run.stderr}`);
+/** tsc's declarations keep the sources' extensionless relative imports; Node16 resolution needs `.js`. */
+function writeDeclarations(entry, outDir) {
+  const temp = mkdtempSync(path.join(tmpdir(), "edge-auth-dts-"));
+  try {
+    const args = ["--ignoreConfig", entry, "--declaration", "--emitDeclarationOnly", "--outDir", temp, "--module", "es2022", "--target", "es2022", "--moduleResolution", "bundler", "--strict", "--skipLibCheck", "--lib", "es2023,dom", "--types", ""];
+    const run = spawnSync(path.join(root, "node_modules/.bin/tsc"), args, { cwd: root, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`tsc (declarations of ${entry}) failed:\n${run.stdout}${run.stderr}`);
+    for (const file of readdirSync(temp).filter((f) => f.endsWith(".d.ts"))) {
+      writeIfChanged(path.join(outDir, file), readFileSync(path.join(temp, file), "utf8").replace(/(from\s+"\.\/[^"]+?)(?<!\.js)"/g, '$1.js"'));
+    }
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
 }
 
+async function writeBundle(entry, outfile, external) {
+  const result = await build({ entryPoints: [path.join(root, entry)], outfile, bundle: true, format: "esm", platform: "neutral", target: "es2022", external, write: false, logLevel: "warning" });
+  for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
+}
+
+/**
+ * edge-auth/client: no runtime dependencies, so one self-contained file, also copied to
+ * public/generated/edge-auth-client.js, where a page (the demo app) loads it from the worker.
+ */
 export async function buildClient() {
-  mkdirSync(path.join(root, "dist"), { recursive: true });
-  const staging = mkdtempSync(path.join(root, "dist", ".client-"));
-  try {
-    declarations("tsconfig.client.json", staging);
-    await build({
-      entryPoints: [path.join(root, "src/client/index.ts")],
-      outfile: path.join(staging, "index.js"),
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      legalComments: "none",
-      logLevel: "warning",
-    });
-    publish(staging, path.join(root, "dist/client"));
-    publish(staging, path.join(root, "public/generated"), { "index.js": "edge-auth-client.js" });
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+  const outDir = path.join(root, "dist/client");
+  await writeBundle("src/client/index.ts", path.join(outDir, "index.js"), []);
+  writeIfChanged(path.join(root, "public/generated/edge-auth-client.js"), readFileSync(path.join(outDir, "index.js")));
+  writeDeclarations("src/client/index.ts", outDir);
 }
 
 export async function buildPackages() {
