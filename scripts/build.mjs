@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Every build step, in order; run by wrangler itself before `wrangler dev` (so `npm start`) and
-// `wrangler deploy` (wrangler.toml [build]), by the e2e global setup, and by hand
+// Every build step, in order; run by `npm start` (before wrangler dev), `npm test`, `npm install`
+// (the "prepare" script), `npm run deploy`, the e2e global setup, and by hand
 // (`node scripts/build.mjs`). One module per step under scripts/build/.
 import { pathToFileURL } from "node:url";
 import { buildPackages } from "./build/packages.mjs";
