@@ -35,13 +35,14 @@ describe("edge-auth/client cookie mode", () => {
     await auth.logout();
     expect(storage.writes).toEqual([]);
     expect(storage.items.size).toBe(0);
-    expect(service.seen.map((s) => [s.method, s.path, s.body, s.credentials, s.authorization])).toEqual([
-      ["POST", "/auth/login", { identifier: "ada", password: "pw", mode: "cookie" }, "include", null],
-      ["GET", "/auth/me", undefined, "include", null],
-      ["POST", "/auth/refresh", {}, "include", null],
-      ["GET", "/auth/sessions", undefined, "include", null],
-      ["GET", "/orders", undefined, "include", null],
-      ["POST", "/auth/logout", {}, "include", null],
+    // Every cookie POST has a JSON body: the service's CSRF rule (a cross-site form cannot send one).
+    expect(service.seen.map((s) => [s.method, s.path, s.body, s.contentType, s.credentials, s.authorization])).toEqual([
+      ["POST", "/auth/login", { identifier: "ada", password: "pw", mode: "cookie" }, "application/json", "include", null],
+      ["GET", "/auth/me", undefined, null, "include", null],
+      ["POST", "/auth/refresh", {}, "application/json", "include", null],
+      ["GET", "/auth/sessions", undefined, null, "include", null],
+      ["GET", "/orders", undefined, null, "include", null],
+      ["POST", "/auth/logout", {}, "application/json", "include", null],
     ]);
   });
 
