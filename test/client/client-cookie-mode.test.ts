@@ -164,6 +164,31 @@ describe("edge-auth/client events, logout and sessions", () => {
     expect(signedOut).toHaveBeenCalledWith({ reason: "logout" });
   });
 
+  it("email verification updates the signed-in user; deleteAccount confirms with the password and signs out", async () => {
+    const verified = { ...tokens(1).user, email_verified: true };
+    const service = fakeService({
+      "POST /auth/login": () => json(tokens(1)),
+      "POST /auth/email/verify/request": () => json({}, 202),
+      "POST /auth/email/verify": () => json({ user: verified }),
+      "DELETE /auth/me": () => new Response(null, { status: 204 }),
+    });
+    const auth = createAuthClient({ baseUrl: BASE, mode: "token", fetch: service.fetch, autoRefresh: false });
+    const reasons: string[] = [];
+    auth.on("signedOut", (e) => reasons.push(e.reason));
+    await auth.login({ identifier: "ada", password: "pw" });
+    await auth.requestEmailVerification();
+    expect(await auth.verifyEmail({ token: "from-the-link" })).toEqual({ user: verified });
+    expect(auth.user).toEqual(verified);
+    await auth.deleteAccount({ password: "pw" });
+    expect([auth.user, reasons]).toEqual([null, ["account_deleted"]]);
+    const bearer = `Bearer ${tokens(1).access_token}`;
+    expect(service.seen.slice(1).map((s) => [s.method, s.path, s.body, s.authorization])).toEqual([
+      ["POST", "/auth/email/verify/request", {}, bearer],
+      ["POST", "/auth/email/verify", { token: "from-the-link" }, null],
+      ["DELETE", "/auth/me", { password: "pw" }, bearer],
+    ]);
+  });
+
   it("sessions() lists; revokeSession(id) ends one, and ending this client's own signs it out", async () => {
     const listed = [{ id: "sid-1", client_id: "native", created_at: "t", last_used_at: "t", expires_at: "t", current: true, user_agent: null }];
     const service = fakeService({

@@ -8,6 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as ClientModule from "../../src/client/index";
+import { loggedMessage } from "./dev-log";
 import { startWorker, type RunningWorker } from "./worker";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -95,6 +96,32 @@ describe("edge-auth/client (built) against the worker", () => {
     expect(error).toMatchObject({ status: 401, code: "invalid_credentials", kind: "api" });
     expect(log).toEqual(["POST /auth/login 401"]);
     expect(auth.user).toBeNull();
+  });
+
+  it("the account lifecycle: email verification and a password reset from the logged links, deleteAccount", async () => {
+    const { log, fetch } = recordingFetch();
+    const auth = client.createAuthClient({ baseUrl: worker.url, mode: "token", fetch, refreshLeeway: 0 });
+    const username = `e2elife${Date.now()}`;
+    const email = `${username}@example.com`;
+    await auth.register({ username, email, password: "correct horse battery staple" });
+    await auth.requestEmailVerification();
+    const verification = await loggedMessage(worker, "email_verification", email);
+    const { user } = await client.createAuthClient({ baseUrl: worker.url, mode: "token", fetch }).verifyEmail({ token: verification.token });
+    expect(user).toMatchObject({ username, email_verified: true });
+
+    await auth.forgotPassword({ email });
+    const reset = await loggedMessage(worker, "password_reset", email);
+    const other = client.createAuthClient({ baseUrl: worker.url, mode: "token", fetch, refreshLeeway: 0 });
+    expect((await other.resetPassword({ token: reset.token, newPassword: "a brand new passphrase 42" })).user).toMatchObject({ username, email_verified: true });
+
+    log.length = 0;
+    await expect(other.deleteAccount({ password: "correct horse battery staple" })).rejects.toMatchObject({ status: 401, code: "invalid_credentials" });
+    expect(log).toEqual(["DELETE /auth/me 401"]);
+    const reasons: string[] = [];
+    other.on("signedOut", (e) => reasons.push(e.reason));
+    await other.deleteAccount({ password: "a brand new passphrase 42" });
+    expect([other.user, reasons]).toEqual([null, ["account_deleted"]]);
+    await expect(other.login({ identifier: username, password: "a brand new passphrase 42" })).rejects.toMatchObject({ status: 401, code: "invalid_credentials" });
   });
 
   it("docs/examples/client-token.mjs runs as docs/client.md shows", () => {
