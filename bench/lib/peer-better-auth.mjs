@@ -65,6 +65,17 @@ async function signUp(url, username, password) {
   if (status !== 200) throw new Error(`Better Auth sign-up: ${status} ${text}`);
 }
 
+/** `target` once `prepare()` has run; stopped (not left running) when it throws. */
+async function ready(target, prepare) {
+  try {
+    await prepare();
+  } catch (error) {
+    await target.stop();
+    throw error;
+  }
+  return target;
+}
+
 /**
  * Builds the Worker as `wrangler deploy` would and starts it like edge-auth's primary target (its
  * own workerd, a socket straight to the worker, in-memory D1 with the committed migration).
@@ -72,14 +83,10 @@ async function signUp(url, username, password) {
 export async function startBetterAuth({ outdir, secret, username, password }) {
   const bundle = buildBundle(outdir, { config: CONFIG });
   const target = await startMiniflare({ bundle, vars: { BETTER_AUTH_SECRET: secret }, persist: null, config: CONFIG });
-  try {
+  return ready(target, async () => {
     await applyMigrations(target.mf, MIGRATIONS);
     await signUp(target.url, username, password);
-  } catch (error) {
-    await target.stop();
-    throw error;
-  }
-  return target;
+  });
 }
 
 /** Its D1 migration applied to wrangler's local D1 under `persist`, as `wrangler d1 migrations apply` does. */
@@ -92,13 +99,7 @@ function migrateLocal(persist) {
 /** The same Worker under `wrangler dev`, as ours runs in the secondary target (lib/edge-wrangler-dev.mjs). */
 export async function startBetterAuthWranglerDev({ persist, secret, username, password }) {
   const target = await startWranglerDev({ vars: { BETTER_AUTH_SECRET: secret }, persist, config: CONFIG, setup: migrateLocal, ready: "/api/auth/ok" });
-  try {
-    await signUp(target.url, username, password);
-  } catch (error) {
-    await target.stop();
-    throw error;
-  }
-  return target;
+  return ready(target, () => signUp(target.url, username, password));
 }
 
 export function betterAuthVersions() {
