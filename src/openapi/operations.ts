@@ -10,9 +10,9 @@ import * as simpleJwt from "../profiles/simplejwt";
 import * as v1Api from "../profiles/v1-api";
 import * as account from "../routes/account";
 import * as auth from "../routes/auth";
+import { introspectParams, revokeParams, tokenParams } from "../oauth/params";
 import { roleQuery } from "../routes/verify";
 import type { Dialect } from "./errors";
-import { introspectParams, revokeParams, tokenParams } from "./oauth-params";
 
 export interface Operation {
   method: "get" | "post" | "put" | "patch" | "delete" | "head" | "options";

@@ -9,6 +9,7 @@ import { buildDocument, requestSchema } from "../../src/openapi/document";
 import { OPERATIONS } from "../../src/openapi/operations";
 import { PROFILE_GATES } from "../../src/profiles";
 import * as auth from "../../src/routes/auth";
+import { clientCredentialsParams, introspectParams, refreshTokenParams, tokenParams } from "../../src/oauth/params";
 
 type Doc = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>> };
 
@@ -85,6 +86,22 @@ describe("GET /openapi.json", () => {
     const schema = (buildDocument(operations) as Doc).paths["/auth/login"]!.post!.requestBody!.content["application/json"]!.schema;
     expect(schema).toEqual(requestSchema(changed));
     expect(schema).toMatchObject({ properties: { otp: { type: "string", minLength: 6, maxLength: 6 } }, required: ["password", "otp"] });
+  });
+
+  it("the /oauth/* parameters are the schemas the handlers validate with, form first (RFC 6749), JSON too", () => {
+    const token = OPERATIONS.find((op) => op.path === "/oauth/token")!;
+    expect(token.body).toBe(tokenParams);
+    const content = doc.paths["/oauth/token"]!.post!.requestBody!.content;
+    expect(Object.keys(content)).toEqual(["application/x-www-form-urlencoded", "application/json"]);
+    expect(content["application/x-www-form-urlencoded"]!.schema).toEqual(requestSchema(tokenParams));
+    expect(content["application/json"]!.schema).toMatchObject({
+      oneOf: [
+        { properties: { grant_type: { const: "client_credentials" } }, required: ["grant_type"] },
+        { properties: { grant_type: { const: "refresh_token" }, refresh_token: { type: "string", minLength: 1, maxLength: 8192 } }, required: ["grant_type", "refresh_token"] },
+      ],
+    });
+    expect(requestSchema(tokenParams)).toEqual({ oneOf: [requestSchema(clientCredentialsParams), requestSchema(refreshTokenParams)] });
+    expect(doc.paths["/oauth/introspect"]!.post!.requestBody!.content["application/json"]!.schema).toEqual(requestSchema(introspectParams));
   });
 
   it("every error status points at its dialect's schema", () => {
