@@ -10,7 +10,7 @@ import type { AppEnv } from "../http/types";
 import type { Runtime } from "../runtime";
 import type { ClientRecord } from "../storage/ports";
 import { throttleClientAuth } from "../throttling/rate-limit";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { clientParams } from "./params";
 
 type ClientParams = z.infer<typeof clientParams>;

@@ -4,7 +4,7 @@
 // as absent, §3.1; unknown parameters are kept and ignored by the schemas, §3.1); the schemas below
 // then validate it, and the OpenAPI document is generated from these same schemas.
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { AuthError } from "../errors";
 import { isJsonType, mediaType } from "../http/body";
 import { REFRESH_TOKEN_MAX } from "../http/fields";
@@ -16,18 +16,17 @@ const invalid = (description: string) => new AuthError("invalid_request", descri
 
 /** Every value here is a token, an id, a secret or a short word: the cap only stops abuse. */
 const param = (name: string) =>
-  z
-    .string({ error: `The ${name} parameter is required.` })
-    .min(1, `The ${name} parameter is required.`)
-    .max(REFRESH_TOKEN_MAX, `The ${name} parameter is too long.`);
+  z.string({ error: `The ${name} parameter is required.` }).check(z.minLength(1, `The ${name} parameter is required.`), z.maxLength(REFRESH_TOKEN_MAX, `The ${name} parameter is too long.`));
+
+const optionalParam = (name: string, description: string) => z.optional(param(name)).check(z.describe(description));
 
 /** client_secret_post (RFC 6749 §2.3.1); the route reads these before the rest (authentication first). */
 export const clientParams = z.object({
-  client_id: param("client_id").optional().describe("Or HTTP Basic (RFC 6749 §2.3.1); a public client sends client_id alone."),
-  client_secret: param("client_secret").optional().describe("Or HTTP Basic; never both."),
+  client_id: optionalParam("client_id", "Or HTTP Basic (RFC 6749 §2.3.1); a public client sends client_id alone."),
+  client_secret: optionalParam("client_secret", "Or HTTP Basic; never both."),
 });
 
-const scope = param("scope").optional().describe("Space-delimited scopes (RFC 6749 §3.3).");
+const scope = optionalParam("scope", "Space-delimited scopes (RFC 6749 §3.3).");
 
 /** Read first: an unknown grant is unsupported_grant_type, not a schema failure. */
 export const grantTypeParams = z.object({ grant_type: param("grant_type") });
@@ -38,7 +37,7 @@ export const refreshTokenParams = z.object({ ...clientParams.shape, grant_type: 
 export const tokenParams = z.discriminatedUnion("grant_type", [clientCredentialsParams, refreshTokenParams]);
 
 // RFC 7662 §2.1 and RFC 7009 §2.1: the server may ignore the hint; tokens are told apart by shape.
-const tokenTypeHint = param("token_type_hint").optional().describe("access_token or refresh_token; optional, not needed.");
+const tokenTypeHint = optionalParam("token_type_hint", "access_token or refresh_token; optional, not needed.");
 export const introspectParams = z.object({ ...clientParams.shape, token: param("token"), token_type_hint: tokenTypeHint });
 export const revokeParams = z.object({ ...clientParams.shape, token: param("token"), token_type_hint: tokenTypeHint });
 
@@ -82,7 +81,7 @@ export async function readParams(c: Context<AppEnv>): Promise<RawParams> {
 }
 
 /** RFC 6749 §5.2: one invalid_request naming the first bad parameter (messages are sentences). */
-export function parseParams<S extends z.ZodType>(schema: S, params: RawParams): z.infer<S> {
+export function parseParams<S extends z.ZodMiniType>(schema: S, params: RawParams): z.infer<S> {
   const result = schema.safeParse(params);
   if (result.success) return result.data;
   throw invalid(result.error.issues[0]!.message);
