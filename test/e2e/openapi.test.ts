@@ -2,6 +2,8 @@
 // mounted route is in the document and nothing else is, a maintained OpenAPI 3.1 validator accepts
 // it, and request bodies are derived from the zod/mini schemas the handlers validate with.
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
 import { createApp } from "../../src/app";
@@ -102,6 +104,11 @@ describe("GET /openapi.json", () => {
     });
     expect(requestSchema(tokenParams)).toEqual({ oneOf: [requestSchema(clientCredentialsParams), requestSchema(refreshTokenParams)] });
     expect(doc.paths["/oauth/introspect"]!.post!.requestBody!.content["application/json"]!.schema).toEqual(requestSchema(introspectParams));
+  });
+
+  it("the file the worker serves is this document, as the build wrote it (the e2e global setup runs scripts/build.mjs)", () => {
+    const built = readFileSync(path.resolve(import.meta.dirname, "../../public/generated/openapi.json"), "utf8");
+    expect(built).toBe(JSON.stringify(buildDocument()));
   });
 
   it("every error status points at its dialect's schema", () => {
