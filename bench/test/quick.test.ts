@@ -28,6 +28,8 @@ const one = { c1: { ...phase, connections: 1 } };
 const both = { ...one, c50: { ...phase, connections: 50 } };
 const OURS = ["login", "refresh", "me", "forward_auth", "jwks", "introspect"];
 const check = { value: expect.any(Number), target: expect.any(String), met: expect.any(Boolean) };
+// Issue 14's figures (bench/lib/startup.mjs), merged into results.ratios.
+const STARTUP_RATIOS = { bundle_gzip_kib: check, cold_start_cpu_vs_hello: check, cold_start_wall_vs_hello: expect.any(Number), cold_start_over_runtime_cpu_vs_hello: expect.any(Number) };
 
 beforeAll(() => {
   run = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "--out", out], { cwd: root, encoding: "utf8", timeout: 420_000 });
@@ -113,6 +115,7 @@ describe("npm run bench -- --quick", () => {
       ...Object.fromEntries(OURS.map((name) => [`p99_vs_hello_${name}_c50`, check])),
       introspect_cpu_vs_me_plus_body_floor_c50: check,
       body_floor_vs_me_c50: expect.any(Number),
+      ...STARTUP_RATIOS,
     });
   });
 
@@ -120,5 +123,19 @@ describe("npm run bench -- --quick", () => {
     const tail = { p50_ms: expect.any(Number), p99_ms: expect.any(Number), hello_p50_ms: expect.any(Number), hello_p99_ms: expect.any(Number), p99_vs_hello: expect.any(Number), p50_vs_hello: expect.any(Number), tail_vs_hello: expect.any(Number) };
     expect(results.tail).toEqual({ hello: both, ours: Object.fromEntries(OURS.map((name) => [name, { c1: tail, c50: tail }])) });
     expect(readFileSync(path.join(out, "results.md"), "utf8")).toContain("| scenario | conns | p50 ms | p99 ms | hello p50 ms | hello p99 ms | p99 vs hello | p50 vs hello | tail vs hello |");
+  });
+
+  it("records the bundle's size and the cold starts of ours, hello-world Hono and the bare runtime (issue 14)", () => {
+    const bytes = { bundle_bytes: expect.any(Number), bundle_gzip_bytes: expect.any(Number), hello_bundle_bytes: expect.any(Number), hello_bundle_gzip_bytes: expect.any(Number) };
+    expect(results.bundle).toEqual(bytes);
+    const cold = { cold_start_cpu_ms: expect.any(Number), cold_start_wall_ms: expect.any(Number), startup_cpu_ms: expect.any(Number), first_request_cpu_ms: expect.any(Number), first_request_wall_ms: expect.any(Number) };
+    expect(results.cold_start).toEqual({
+      first_request: { ours: "GET /.well-known/jwks.json", hello: "GET /", runtime: "GET /" },
+      samples: 3,
+      ours: { ...cold, over_runtime_cpu_ms: expect.any(Number) },
+      hello: { ...cold, over_runtime_cpu_ms: expect.any(Number) },
+      runtime: cold,
+    });
+    expect(readFileSync(path.join(out, "results.md"), "utf8")).toContain("| script | cold start CPU ms | startup CPU ms | first request CPU ms |");
   });
 });
