@@ -134,6 +134,7 @@ async function main() {
   const kdfRoute = `${floor.url}/floor/kdf?algorithm=${password.algorithm}&iterations=${password.iterations}&n=1`;
   const beforeLogin = async (label, connections, seconds) => {
     floors.kdf_under_load[label] = await runPhase({ url: kdfRoute, connections, seconds, cpu: { worker: floor.pids } });
+    return floors.kdf_under_load[label];
   };
 
   log("hello-world Hono Worker, started as ours: the runtime's own tail under the same load");

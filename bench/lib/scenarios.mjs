@@ -33,6 +33,16 @@ export const SIDES = {
  */
 export const hashBoundSeconds = (seconds, connections) => (connections > 1 ? Math.max(seconds, 8) : seconds);
 
+/**
+ * Our login interleaves its storage calls with 49 others' hashes, so its first answer comes after
+ * about `connections` hashes at the rate the machine gives now: measured by the hash-only phase
+ * right before it (`kdfPhase`, floors.kdf_under_load). On a loaded machine (load average 10–15 on
+ * 2 cores, 4 hashes/s) 8 s and even 15 s completed no login at all. The phase lasts at least 1.5×
+ * that wait plus half its own length: unchanged on a quiet machine (~20 hashes/s), longer on a busy one.
+ */
+export const loginSeconds = (seconds, connections, kdfPhase) =>
+  connections > 1 && kdfPhase?.rps > 0 ? Math.max(seconds, Math.ceil((1.5 * connections) / kdfPhase.rps + seconds / 2)) : seconds;
+
 async function login(url, side, credentials) {
   const { status, text, headers } = await request(url + side.login, { method: "POST", body: credentials });
   if (status !== 200) throw new Error(`login at ${url}${side.login}: ${status} ${text}`);
@@ -59,7 +69,8 @@ export const introspectionRequest = (token, client) => ({ BENCH_METHOD: "POST", 
 /**
  * Runs every scenario of `side` against `target` ({ url, cpu }); `client` ({ client_id,
  * client_secret }, a service client) introspects the session's access token on every request; `beforeLogin(label, connections,
- * seconds)` runs right before each login phase (the KDF floor, measured next to it in time);
+ * seconds)` runs right before each login phase (the KDF floor, measured next to it in time; the
+ * phase it returns sets how long the login phase must be: `loginSeconds`);
  * `only` limits the run to the named scenarios, `loginConnections` the login's phases. A side may add its own (`side.scenarios(url,
  * session)`, e.g. Better Auth's token mint). Returns { login: { c1, c50 }, refresh?: {...},
  * me?: {...}, forward_auth?: {...}, jwks?: {...}, introspect?: {...}, ...the side's own }.
@@ -96,8 +107,8 @@ export async function runScenarios({ target, side, username, password, durations
       if (warmup > 0 && !scenario.chains && label === Object.keys(phases)[0]) {
         await runPhase({ ...base, url: scenario.url, env, connections: 2, seconds: warmup }); // JIT warm-up, not recorded
       }
-      const seconds = name === "login" ? hashBoundSeconds(durations[label], conns) : durations[label];
-      if (name === "login" && beforeLogin) await beforeLogin(label, conns, seconds);
+      let seconds = name === "login" ? hashBoundSeconds(durations[label], conns) : durations[label];
+      if (name === "login" && beforeLogin) seconds = loginSeconds(seconds, conns, await beforeLogin(label, conns, seconds));
       results[name][label] = await runPhase({ ...base, url: scenario.url, script: scenario.script, env, connections: conns, seconds });
     }
   }
