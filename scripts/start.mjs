@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: local development. Dev setup (scripts/dev-setup.mjs: .dev.vars, local D1 schema),
+// `npm start`: local development. The build (scripts/build.mjs), dev setup (scripts/dev-setup.mjs: .dev.vars, local D1 schema),
 // then `wrangler dev` on 127.0.0.1 and the chosen port:
 //   npm start                       # http://127.0.0.1:8787
 //   PORT=8795 npm start             # or: npm start -- --port 8795
@@ -28,6 +28,8 @@ if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
 const persistTo = takeOption("--persist-to");
 const persist = persistTo ? ["--persist-to", persistTo] : [];
 
+const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const setup = spawnSync(process.execPath, [path.join(root, "scripts/dev-setup.mjs"), ...persist], { cwd: root, stdio: "inherit" });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
 
