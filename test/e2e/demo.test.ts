@@ -75,10 +75,11 @@ describe("the demo app in Chromium", () => {
     await demo.reloadSessions();
     expect(await demo.sessionAgents()).toEqual([hostile, expect.stringMatching(/^Mozilla\/5\.0 .* \(this browser\)$/)]);
     expect(await demo.page.evaluate(() => [document.querySelectorAll("#sessions-body img").length, (window as { pwned?: number }).pwned ?? 0])).toEqual([0, 0]);
-    await screenshot(demo.page, "demo.png");
 
     await demo.endSession(hostile);
     await demo.expectStatus("The session was ended.");
+    // README's picture of the demo (docs/images/demo.png, refreshed by npm run screenshots).
+    await screenshot(demo.page, "demo.png");
     expect(await demo.sessionAgents()).toEqual([expect.stringMatching(/\(this browser\)$/)]);
     const ended = await fetch(`${worker.url}/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refresh_token: phoneTokens.refresh_token }) });
     expect(ended.status).toBe(401);
