@@ -162,13 +162,14 @@ describe("the demo app in Chromium", () => {
     }
   });
 
-  it("shows a logout in one tab in the other", async () => {
+  it("shows a sign-in and a logout in one tab in the other", async () => {
     const first = await demoPage(browser, worker.url);
+    const second = await demoPage(browser, worker.url);
+    for (const tab of [first, second]) await tab.expectSignedOut("Not signed in. Log in or register.");
     const username = uniqueName("peer");
     await first.register(username, "", PASSWORD);
     await first.expectSignedIn(username, `Signed in as ${username}.`);
-    const second = await demoPage(browser, worker.url);
-    await second.expectSignedIn(username, `Signed in as ${username}.`);
+    await second.expectSignedIn(username, `Signed in as ${username} in another tab.`);
     await first.click("#logout-button");
     await first.expectSignedOut("You are signed out.");
     await second.expectSignedOut("You were signed out in another tab.");
