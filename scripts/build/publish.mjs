@@ -22,5 +22,6 @@ export function publish(from, to, only) {
     copyFileSync(source, temporary);
     renameSync(temporary, target);
   }
-  if (!only) for (const stale of readdirSync(to).filter((name) => !names.includes(name))) rmSync(path.join(to, stale), { recursive: true, force: true });
+  // Another build's half-published file (`*.tmp`, renamed in a moment) is not stale.
+  if (!only) for (const stale of readdirSync(to).filter((name) => !names.includes(name) && !name.endsWith(".tmp"))) rmSync(path.join(to, stale), { recursive: true, force: true });
 }

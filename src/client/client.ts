@@ -33,6 +33,8 @@ export class AuthClient {
   readonly #tabs: CrossTab | undefined;
   readonly #refresher: Refresher;
   readonly #authed: AuthedFetch;
+  /** Cookie mode: the session sessions() last marked `current` (the cookie itself is unreadable). */
+  #listedCurrent: string | undefined;
 
   constructor(options: AuthClientOptions) {
     if (options.mode !== "cookie" && options.mode !== "token") throw new TypeError('createAuthClient: mode must be "cookie" or "token"');
@@ -107,7 +109,9 @@ export class AuthClient {
   }
 
   async sessions(): Promise<Session[]> {
-    return (await this.#call<{ sessions: Session[] }>("GET", "/auth/sessions")).sessions;
+    const { sessions } = await this.#call<{ sessions: Session[] }>("GET", "/auth/sessions");
+    this.#listedCurrent = sessions.find((session) => session.current)?.id;
+    return sessions;
   }
 
   /** Ends one session; ending this client's own signs it out. */
@@ -180,6 +184,7 @@ export class AuthClient {
 
   /** Token mode: the `sid` claim of the access token (read, not verified: it is our own token). */
   #sessionId(): string | undefined {
+    if (this.#state.mode === "cookie") return this.#listedCurrent;
     const payload = this.#state.accessToken?.split(".")[1];
     if (!payload) return undefined;
     try {

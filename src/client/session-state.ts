@@ -79,9 +79,8 @@ export class SessionState {
       return false;
     }
     if (stored.refreshToken === this.refreshToken) return false;
-    const event = this.status === "signedIn" ? "refreshed" : "signedIn";
     Object.assign(this, { user: stored.user, accessToken: stored.accessToken, refreshToken: stored.refreshToken, times: stored.times });
-    this.#changed(event, fromOtherTab);
+    this.#changed("refreshed", fromOtherTab);
     return true;
   }
 
@@ -95,9 +94,12 @@ export class SessionState {
   }
 
   #changed(event: "signedIn" | "refreshed", fromOtherTab: boolean): void {
+    // A refresh that finds a session this client did not know (cookie mode after a reload) is,
+    // for the app, a sign-in.
+    const name = this.status === "signedIn" ? event : "signedIn";
     this.status = "signedIn";
     this.generation += 1;
-    this.events.emit(event, { user: this.user!, expiresAt: this.expiresAt, fromOtherTab });
+    this.events.emit(name, { user: this.user!, expiresAt: this.expiresAt, fromOtherTab });
   }
 
   #read(): Stored | null {
