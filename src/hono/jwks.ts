@@ -31,7 +31,19 @@ export interface EdgeAuthOptions {
 const KEY_FETCH_FAILURES = new Set(["ERR_JOSE_GENERIC", "ERR_JWKS_TIMEOUT", "ERR_JWKS_INVALID"]);
 const isTokenFault = (error: unknown) => error instanceof errors.JOSEError && !KEY_FETCH_FAILURES.has(error.code);
 
-export function edgeAuth(options: EdgeAuthOptions): MiddlewareHandler<{ Variables: EdgeAuthVariables }> {
+type Handler = MiddlewareHandler<{ Variables: EdgeAuthVariables }>;
+
+/**
+ * Options, or a function of the Worker's `env` that gives them (called on the first request, then
+ * kept: a Worker's env is fixed for its isolate, and so is the JWKS cache built from it).
+ */
+export function edgeAuth<B = any>(options: EdgeAuthOptions | ((env: B) => EdgeAuthOptions)): Handler {
+  if (typeof options !== "function") return verifyAgainstJwks(options);
+  let built: Handler | undefined;
+  return (c, next) => (built ??= verifyAgainstJwks(options(c.env as B)))(c, next);
+}
+
+function verifyAgainstJwks(options: EdgeAuthOptions): Handler {
   if (!options?.issuer || !options.audience) throw new Error("edge-auth/hono: edgeAuth() needs issuer and audience");
   const algorithms = options.algorithms ?? ["RS256"];
   // HS256 tokens are signed with a secret no JWKS publishes; allowing it would invite key confusion.

@@ -49,6 +49,16 @@ describe("edgeAuth() lets a valid edge-auth access token through", () => {
     const response = await admins.request("/orders/mine", bearer(admin));
     expect([response.status, await response.json()]).toEqual([200, { user: user.user.id, username: user.username, roles: ["admin", "ops"] }]);
   });
+
+  it("takes its options from the Worker's env on the first request, and keeps them", async () => {
+    const user = await newUser();
+    const seen: unknown[] = [];
+    const app = new Hono<{ Bindings: { ISSUER: string; AUDIENCE: string }; Variables: EdgeAuthVariables }>();
+    app.get("/me", edgeAuth((env: { ISSUER: string; AUDIENCE: string }) => (seen.push(env), { issuer: env.ISSUER, audience: env.AUDIENCE, fetch: jwksFromWorker })), (c) => c.json({ sub: c.get("auth").sub }));
+    const env = { ISSUER, AUDIENCE };
+    expect([(await app.request("/me", bearer(user.access_token), env)).status, (await app.request("/me", bearer(user.access_token), env)).status]).toEqual([200, 200]);
+    expect(seen).toEqual([env]);
+  });
 });
 
 describe("edgeAuth() refuses, in the RFC 6750 shape", () => {
