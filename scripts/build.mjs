@@ -2,9 +2,10 @@
 // Every build step, in order; run by `npm start` (before wrangler dev), by the test set-ups and by
 // hand (`node scripts/build.mjs`). One module per step under scripts/build/.
 import { pathToFileURL } from "node:url";
+import { buildDocsAssets } from "./build/docs-assets.mjs";
 import { buildPackages } from "./build/packages.mjs";
 
-export const steps = [buildPackages];
+export const steps = [buildPackages, buildDocsAssets];
 
 export async function runBuild() {
   for (const step of steps) await step();
