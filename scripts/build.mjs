@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// Every build step, in order: run by `npm start` and `npm test` before anything else, by the
-// end-to-end global setup, and by `npm install` (the "prepare" script). One imported step a line.
-import { fileURLToPath } from "node:url";
+// Every build step, in order; run by wrangler itself before `wrangler dev` (so `npm start`) and
+// `wrangler deploy` (wrangler.toml [build]), by the e2e global setup, and by hand
+// (`node scripts/build.mjs`). One module per step under scripts/build/.
+import { pathToFileURL } from "node:url";
+import { buildDocsAssets } from "./build/docs-assets.mjs";
 import { buildPackages } from "./build/packages.mjs";
 
-const steps = [buildPackages];
+export const steps = [buildPackages, buildDocsAssets];
 
-export async function build() {
+export async function runBuild() {
   for (const step of steps) await step();
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await build().catch((error) => {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await runBuild().catch((error) => {
     console.error(`edge-auth build: ${error.message}`);
     process.exit(1);
   });

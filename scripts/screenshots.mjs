@@ -13,6 +13,7 @@ const images = path.join(root, "docs", "images");
 // [test file, the test that takes the picture]: one line per image.
 const shots = [
   ["test/e2e/demo.test.ts", "registers, shows the user"], // demo.png
+  ["test/e2e/docs-page.test.ts", "lists the endpoints"], // docs.png
 ];
 
 for (const [file, name] of shots) {

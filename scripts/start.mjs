@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: local development. The build (scripts/build.mjs), dev setup (scripts/dev-setup.mjs: .dev.vars, local D1 schema),
-// then `wrangler dev` on 127.0.0.1 and the chosen port:
+// `npm start`: local development. Dev setup (scripts/dev-setup.mjs: .dev.vars, local D1 schema),
+// then `wrangler dev` (which runs the build first: wrangler.toml [build]) on 127.0.0.1 and the chosen port:
 //   npm start                       # http://127.0.0.1:8787
 //   PORT=8795 npm start             # or: npm start -- --port 8795
 // Other arguments go to `wrangler dev` (e.g. --persist-to DIR, which dev setup uses too).
@@ -28,8 +28,6 @@ if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
 const persistTo = takeOption("--persist-to");
 const persist = persistTo ? ["--persist-to", persistTo] : [];
 
-const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
-if (built.status !== 0) process.exit(built.status ?? 1);
 const setup = spawnSync(process.execPath, [path.join(root, "scripts/dev-setup.mjs"), ...persist], { cwd: root, stdio: "inherit" });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
 
@@ -44,9 +42,9 @@ if (issuer && /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(issuer) && 
 // (offline it fails with getaddrinfo ENOTFOUND traces); request.cf is then a local placeholder.
 const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env };
 const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
-// --test-scheduled: the Cron Trigger is run by hand at /__scheduled. The usual
-// /cdn-cgi/handler/scheduled answers "exception" once [assets] is configured: the pinned miniflare's
-// assets router has no scheduled handler (cloudflare/workers-sdk#9882, fixed after our pin).
+// --test-scheduled: GET /__scheduled runs the Cron Trigger's handler (docs/security.md). wrangler's own
+// /cdn-cgi/handler/scheduled answers "exception" once Workers Static Assets are configured: a
+// miniflare bug (workers-sdk #9882) fixed only in releases that no longer run on Node 20.
 const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", port, "--test-scheduled", ...persist, ...args], { cwd: root, env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
