@@ -27,6 +27,13 @@ export function storedInBrowser(page: Page) {
 
 export async function demoPage(browser: BrowserContext, url: string) {
   const page = await browser.newPage();
+  // Script errors and CSP refusals (Chromium reports those on the console); an answer the page
+  // expects, such as the first visit's refused refresh, is only "Failed to load resource".
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`console: ${message.text()}`);
+  });
   await page.setViewportSize({ width: 1100, height: 900 });
   const response = await page.goto(`${url}/`);
   expect(response?.status()).toBe(200);
@@ -40,6 +47,8 @@ export async function demoPage(browser: BrowserContext, url: string) {
   const demo = {
     page,
     text,
+    /** Every script error and CSP refusal on the page so far. */
+    problems: () => [...problems],
     expectStatus: (message: string) => waitForText("#status", message),
     expectError: (message: string) => waitForText("#error", message),
     async expectSignedIn(username: string, message: string) {

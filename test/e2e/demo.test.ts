@@ -100,6 +100,8 @@ describe("the demo app in Chromium", () => {
     await demo.expectSignedOut("You are signed out.");
     const laptopAfter = await fetch(`${worker.url}/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refresh_token: laptopTokens.refresh_token }) });
     expect(laptopAfter.status).toBe(401);
+    // The whole flow ran under the page's CSP without a refusal or a script error.
+    expect(demo.problems()).toEqual([]);
   });
 
   it("keeps the session across a reload through the HttpOnly cookie", async () => {
