@@ -3,7 +3,7 @@
 // client tells its peers over a BroadcastChannel) updates this one too.
 import { createAuthClient } from "/generated/edge-auth-client.js";
 import { clearSignedIn, renderExpiry, renderSessions, renderUser, showView } from "./render.js";
-import { announce, busy, showError, valuesOf } from "./ui.js";
+import { announce, busy, failureOf, showError, valuesOf } from "./ui.js";
 
 const auth = createAuthClient({ baseUrl: location.origin, mode: "cookie" });
 const $ = (id) => document.getElementById(id);
@@ -90,6 +90,25 @@ $("password-form").addEventListener("submit", (event) => {
     await auth.changePassword({ currentPassword: current, newPassword });
     announce("Password changed. Every other session has ended.");
     await loadSessions();
+  });
+});
+
+$("forgot-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const { identifier } = valuesOf(form);
+  void busy(form, async () => {
+    await auth.forgotPassword({ identifier });
+    // The service answers the same whether or not the account exists; so does the page.
+    announce("If an account matches, a reset link is on its way (under npm start: in the worker's terminal).");
+  });
+});
+
+$("verify-button").addEventListener("click", (event) => {
+  void busy(event.currentTarget, async () => {
+    const response = await auth.fetch(`${location.origin}/auth/email/verify/request`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    if (!response.ok) throw await failureOf(response);
+    announce("A verification link is on its way (under npm start: in the worker's terminal).");
   });
 });
 

@@ -14,6 +14,7 @@ export function showView(signedIn, moveFocus) {
 export function renderUser(user) {
   $("user-username").textContent = user.username;
   $("user-email").textContent = user.email === null ? "none" : `${user.email}${user.email_verified ? " (verified)" : " (not verified)"}`;
+  $("verify-button").hidden = user.email === null || user.email_verified;
   $("user-id").textContent = user.id;
   $("user-roles").textContent = user.roles.length === 0 ? "none" : user.roles.join(", ");
   $("user-created").textContent = formatDate(user.created_at);

@@ -71,6 +71,24 @@ export function valuesOf(form) {
   return values;
 }
 
+/** A failed answer the client has no method for, in the shape describeError reads (the client's errors have it too). */
+export async function failureOf(response) {
+  const body = await response.json().catch(() => null);
+  const retryAfter = response.headers.get("Retry-After");
+  const kind = response.status === 429 ? "rate_limited" : response.status === 503 ? "unavailable" : "api";
+  return { kind, status: response.status, code: body?.error, description: body?.error_description ?? `HTTP ${response.status}`, retryAfter: retryAfter === null ? undefined : Number(retryAfter) };
+}
+
+/**
+ * The `token` in the fragment of a link from a message (#token=...). It is removed from the
+ * address bar and the history at once, so it is not left behind in the browser.
+ */
+export function takeFragmentToken() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (location.hash) history.replaceState(null, "", `${location.pathname}${location.search}`);
+  return token;
+}
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
 /** An ISO 8601 string or epoch milliseconds, in the reader's locale. */

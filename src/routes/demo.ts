@@ -1,14 +1,17 @@
-// The demo app (public/index.html, public/demo/*): Workers Static Assets would serve those files
-// before the worker ever ran, so wrangler.toml's `run_worker_first` sends these paths here, and
-// they are served only when DEMO_PAGE allows (config.demoPage). Off, every method answers the
-// same 404 as any unknown path, so a production deployment does not reveal that a demo exists.
+// The demo app (public/index.html, reset-password.html, verify-email.html, public/demo/*):
+// Workers Static Assets would serve those files before the worker ever ran, so wrangler.toml's
+// `run_worker_first` sends these paths here, and they are served only when DEMO_PAGE allows
+// (config.demoPage). Off, every method answers the same 404 as any unknown path, so a production
+// deployment does not reveal that a demo exists.
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "../errors";
 import type { AppEnv } from "../http/types";
 
 /** The paths wrangler.toml's `run_worker_first` lists (test/routes/demo-page.test.ts keeps them equal). */
-export const DEMO_PATHS = ["/", "/index.html", "/demo/*"] as const;
+// With the pages a reset or verification link opens under `npm start` (APP_URL is the issuer in
+// development), and their `.html` names, which the asset layer would otherwise redirect ungated.
+export const DEMO_PATHS = ["/", "/index.html", "/reset-password", "/reset-password.html", "/verify-email", "/verify-email.html", "/demo/*"] as const;
 
 // The page runs only its own files: no inline script or style, no other origin, never framed.
 // connect-src falls back to 'self': the demo talks to this service only.

@@ -77,7 +77,7 @@ export async function demoPage(browser: BrowserContext, url: string) {
     },
     async logIn(identifier: string, password: string) {
       await page.waitForSelector("#signed-out:not([hidden])");
-      await page.getByLabel("Username or email").fill(identifier);
+      await page.getByLabel("Username or email", { exact: true }).fill(identifier);
       await page.locator("#login-password").fill(password);
       // By keyboard: Enter in the password field submits the form.
       await page.locator("#login-password").press("Enter");

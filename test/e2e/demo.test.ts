@@ -7,7 +7,7 @@ import type { BrowserContext, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { launchChromium } from "./chromium";
 import { demoPage, screenshot, storedInBrowser } from "./demo-page";
-import { startWorker, type RunningWorker } from "./worker";
+import { loggedDelivery, startWorker, type RunningWorker } from "./worker";
 
 const PASSWORD = "correct horse battery staple";
 let worker: RunningWorker;
@@ -102,6 +102,45 @@ describe("the demo app in Chromium", () => {
     expect(laptopAfter.status).toBe(401);
     // The whole flow ran under the page's CSP without a refusal or a script error.
     expect(demo.problems()).toEqual([]);
+  });
+
+  it("follows the verification and the password reset links that npm start writes to its log", async () => {
+    const demo = await demoPage(browser, worker.url);
+    const username = uniqueName("links");
+    const email = `${username}@example.com`;
+    await demo.register(username, email, PASSWORD);
+    await demo.expectSignedIn(username, `Signed in as ${username}.`);
+    await demo.click("#verify-button");
+    await demo.expectStatus("A verification link is on its way (under npm start: in the worker's terminal).");
+    const verification = await loggedDelivery(worker, "email_verification", email);
+    expect(verification.link).toBe(`${worker.url}/verify-email#token=${verification.token}`);
+    const verifyPage = await browser.newPage();
+    await verifyPage.goto(verification.link);
+    await verifyPage.waitForFunction((text) => document.getElementById("status")?.textContent === text, `The email address ${email} of ${username} is verified.`);
+    // The token leaves the address bar (and the history) as soon as the page has read it.
+    expect(verifyPage.url()).toBe(`${worker.url}/verify-email`);
+    await demo.page.reload();
+    await demo.expectSignedIn(username, `Signed in as ${username}.`);
+    expect([await demo.text("#user-email"), await demo.page.isHidden("#verify-button")]).toEqual([`${email} (verified)`, true]);
+
+    await demo.click("#logout-button");
+    await demo.expectSignedOut("You are signed out.");
+    await demo.page.getByLabel("Your username or email").fill(username);
+    await demo.page.getByRole("button", { name: "Send a reset link" }).click();
+    await demo.expectStatus("If an account matches, a reset link is on its way (under npm start: in the worker's terminal).");
+    const reset = await loggedDelivery(worker, "password_reset", email);
+    const resetPage = await browser.newPage();
+    await resetPage.goto(reset.link);
+    expect(resetPage.url()).toBe(`${worker.url}/reset-password`);
+    await resetPage.getByLabel("New password", { exact: true }).and(resetPage.locator("input")).fill("short");
+    await resetPage.getByRole("button", { name: "Set the password and sign in" }).click();
+    await resetPage.waitForFunction(() => document.getElementById("reset-password-error")?.textContent !== "");
+    expect(await resetPage.getAttribute("#reset-password", "aria-invalid")).toBe("true");
+    await resetPage.getByLabel("New password", { exact: true }).and(resetPage.locator("input")).fill("a reset passphrase");
+    await resetPage.getByRole("button", { name: "Set the password and sign in" }).click();
+    await resetPage.waitForFunction((text) => document.getElementById("status")?.textContent === text, `Password changed, and every earlier session ended. You are signed in as ${username}.`);
+    // The reset signed this browser in, and the open demo tab heard of it.
+    await demo.expectSignedIn(username, `Signed in as ${username} in another tab.`);
   });
 
   it("keeps the session across a reload through the HttpOnly cookie", async () => {

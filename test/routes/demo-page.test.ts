@@ -23,8 +23,10 @@ describe("the demo page gate", () => {
       expect([response.status, response.headers.get("Content-Type"), response.headers.get("Content-Security-Policy")]).toEqual([404, "application/json", null]);
       if (method !== "HEAD") expect(await response.json()).toEqual(NOT_FOUND);
     }
-    const asset = await realApp.request("/demo/app.js", {}, envWith({}));
-    expect([asset.status, await asset.json()]).toEqual([404, NOT_FOUND]);
+    for (const path of ["/demo/app.js", "/index.html", "/reset-password", "/verify-email.html"]) {
+      const asset = await realApp.request(path, {}, envWith({}));
+      expect([path, asset.status, await asset.json()]).toEqual([path, 404, NOT_FOUND]);
+    }
   });
 
   it("serves the page with its Content-Security-Policy when DEMO_PAGE=true, and by default in development", async () => {
@@ -37,7 +39,12 @@ describe("the demo page gate", () => {
     }
   });
 
-  it("serves the page's files, and answers a missing one and other methods in JSON", async () => {
+  it("serves the pages and their files, and answers a missing one and other methods in JSON", async () => {
+    for (const path of ["/reset-password", "/verify-email"]) {
+      const page = await realApp.request(path, {}, on);
+      expect([page.status, page.headers.get("Content-Type"), page.headers.get("Content-Security-Policy")]).toEqual([200, "text/html; charset=utf-8", CSP]);
+      expect(await page.text()).toContain(`<script type="module" src="/demo${path}.js"></script>`);
+    }
     const script = await realApp.request("/demo/app.js", {}, on);
     expect([script.status, script.headers.get("Content-Type"), script.headers.get("Content-Security-Policy")]).toEqual([200, "text/javascript; charset=utf-8", CSP]);
     const missing = await realApp.request("/demo/missing.js", {}, on);
