@@ -12,9 +12,4 @@ export async function runBuild() {
   for (const step of steps) await step();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  await runBuild().catch((error) => {
-    console.error(`edge-auth build: ${error.message}`);
-    process.exit(1);
-  });
-}
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await runBuild();

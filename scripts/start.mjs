@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: local development. Dev setup (scripts/dev-setup.mjs: .dev.vars, local D1 schema),
-// then `wrangler dev` (which runs the build first: wrangler.toml [build]) on 127.0.0.1 and the chosen port:
+// then `wrangler dev` on 127.0.0.1 and the chosen port:
 //   npm start                       # http://127.0.0.1:8787
 //   PORT=8795 npm start             # or: npm start -- --port 8795
 // Other arguments go to `wrangler dev` (e.g. --persist-to DIR, which dev setup uses too).

@@ -3,7 +3,7 @@
 // client tells its peers over a BroadcastChannel) updates this one too.
 import { createAuthClient } from "/generated/edge-auth-client.js";
 import { clearSignedIn, renderExpiry, renderSessions, renderUser, showView } from "./render.js";
-import { announce, busy, failureOf, showError, valuesOf } from "./ui.js";
+import { announce, busy, showError, valuesOf } from "./ui.js";
 
 const auth = createAuthClient({ baseUrl: location.origin, mode: "cookie" });
 const $ = (id) => document.getElementById(id);
@@ -106,8 +106,7 @@ $("forgot-form").addEventListener("submit", (event) => {
 
 $("verify-button").addEventListener("click", (event) => {
   void busy(event.currentTarget, async () => {
-    const response = await auth.fetch(`${location.origin}/auth/email/verify/request`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
-    if (!response.ok) throw await failureOf(response);
+    await auth.requestEmailVerification();
     announce("A verification link is on its way (under npm start: in the worker's terminal).");
   });
 });

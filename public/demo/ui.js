@@ -71,14 +71,6 @@ export function valuesOf(form) {
   return values;
 }
 
-/** A failed answer the client has no method for, in the shape describeError reads (the client's errors have it too). */
-export async function failureOf(response) {
-  const body = await response.json().catch(() => null);
-  const retryAfter = response.headers.get("Retry-After");
-  const kind = response.status === 429 ? "rate_limited" : response.status === 503 ? "unavailable" : "api";
-  return { kind, status: response.status, code: body?.error, description: body?.error_description ?? `HTTP ${response.status}`, retryAfter: retryAfter === null ? undefined : Number(retryAfter) };
-}
-
 /**
  * The `token` in the fragment of a link from a message (#token=...). It is removed from the
  * address bar and the history at once, so it is not left behind in the browser.

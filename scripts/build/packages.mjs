@@ -1,47 +1,14 @@
-// The package's subpath exports, built from src/ (never imported by the worker) into dist/
-// (gitignored): one function per package, each one ESM file (esbuild) + type declarations (tsc);
-// package.json "exports" names them.
-// edge-auth/client: dist/client/index.js (unminified, no runtime dependencies) with its .d.ts files
-// (tsconfig.client.json), and the same file at public/generated/edge-auth-client.js, where the demo
-// app loads it in the browser.
-// edge-auth/hono: dist/hono/index.js, hono (a peer) and jose left as imports.
+// The package's subpath exports, built from src/ into dist/ (gitignored): one function per
+// package, each ESM (one file, esbuild) + type declarations (tsc). package.json "exports" names them.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { writeIfChanged } from "./files.mjs";
-import { publish } from "./publish.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-function declarations(tsconfig, outDir) {
-  const run = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["-p", tsconfig, "--outDir", outDir], { cwd: root, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`tsc -p ${tsconfig} failed:\n${run.stdout}${run.stderr}`);
-}
-
-export async function buildClient() {
-  mkdirSync(path.join(root, "dist"), { recursive: true });
-  const staging = mkdtempSync(path.join(root, "dist", ".client-"));
-  try {
-    declarations("tsconfig.client.json", staging);
-    await build({
-      entryPoints: [path.join(root, "src/client/index.ts")],
-      outfile: path.join(staging, "index.js"),
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      legalComments: "none",
-      logLevel: "warning",
-    });
-    publish(staging, path.join(root, "dist/client"));
-    publish(staging, path.join(root, "public/generated"), { "index.js": "edge-auth-client.js" });
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
 
 /** tsc's declarations keep the sources' extensionless relative imports; Node16 resolution needs `.js`. */
 function writeDeclarations(entry, outDir) {
@@ -61,6 +28,17 @@ function writeDeclarations(entry, outDir) {
 async function writeBundle(entry, outfile, external) {
   const result = await build({ entryPoints: [path.join(root, entry)], outfile, bundle: true, format: "esm", platform: "neutral", target: "es2022", external, write: false, logLevel: "warning" });
   for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
+}
+
+/**
+ * edge-auth/client: no runtime dependencies, so one self-contained file, also copied to
+ * public/generated/edge-auth-client.js, where a page (the demo app) loads it from the worker.
+ */
+export async function buildClient() {
+  const outDir = path.join(root, "dist/client");
+  await writeBundle("src/client/index.ts", path.join(outDir, "index.js"), []);
+  writeIfChanged(path.join(root, "public/generated/edge-auth-client.js"), readFileSync(path.join(outDir, "index.js")));
+  writeDeclarations("src/client/index.ts", outDir);
 }
 
 /** edge-auth/hono: the middleware for other Hono apps; hono (a peer) and jose stay imports. */

@@ -11,7 +11,7 @@ import { memoryStore, type TokenStorage } from "./storage.js";
 import type { Mode, Session, SessionAnswer, User } from "./types.js";
 
 export interface AuthClientOptions {
-  /** The service's URL, e.g. "https://auth.example.com" (a path prefix is kept). */
+  /** The service's URL, e.g. "https://auth.example.com" (a path prefix is kept); in a page, "/" is the page's origin. */
   baseUrl: string;
   /** "cookie": HttpOnly cookies, no token in JavaScript (same site only); "token": bearer tokens. */
   mode: Mode;
@@ -38,7 +38,8 @@ export class AuthClient {
 
   constructor(options: AuthClientOptions) {
     if (options.mode !== "cookie" && options.mode !== "token") throw new TypeError('createAuthClient: mode must be "cookie" or "token"');
-    const baseUrl = new URL(options.baseUrl).href.replace(/\/+$/, "");
+    const page = (globalThis as { location?: { href: string } }).location?.href;
+    const baseUrl = new URL(options.baseUrl, page).href.replace(/\/+$/, "");
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#http = new Http(baseUrl, options.mode, fetchImpl);
     const storage = options.storage ?? memoryStore();
@@ -108,6 +109,24 @@ export class AuthClient {
     return this.#signIn("/auth/password/reset", { token: input.token, new_password: input.newPassword });
   }
 
+  /** Sends a verification message for the signed-in user's current email. */
+  async requestEmailVerification(): Promise<void> {
+    await this.#call("POST", "/auth/email/verify/request", {});
+  }
+
+  /** Marks the email verified with the token from the message's link; signed in or not. */
+  async verifyEmail(input: { token: string }): Promise<{ user: User }> {
+    const { user } = await answerOf<{ user: User }>(await this.#http.send(this.#http.request("POST", "/auth/email/verify", { token: input.token })));
+    if (this.#state.user?.id === user.id) this.#state.user = user;
+    return { user };
+  }
+
+  /** Erases the account (the password confirms it) and signs out. */
+  async deleteAccount(input: { password: string }): Promise<void> {
+    await this.#call("DELETE", "/auth/me", { password: input.password });
+    this.#signOut("account_deleted");
+  }
+
   async sessions(): Promise<Session[]> {
     const { sessions } = await this.#call<{ sessions: Session[] }>("GET", "/auth/sessions");
     this.#listedCurrent = sessions.find((session) => session.current)?.id;
@@ -158,7 +177,7 @@ export class AuthClient {
     return { user: answer.user };
   }
 
-  #signOut(reason: "logout" | "session_revoked"): void {
+  #signOut(reason: "logout" | "session_revoked" | "account_deleted"): void {
     this.#state.signOut(reason);
     this.#tabs?.post({ type: "signedOut" });
   }

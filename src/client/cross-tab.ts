@@ -69,7 +69,8 @@ export class CrossTab {
       return locks.request(this.#lockName, () => refresh(true));
     }
     const peer = this.#peerRefresh;
-    // A peer that announced a refresh and then went silent (closed, crashed) is not waited for twice.
+    // A peer announced a refresh: wait for its outcome; if it never reports (closed, crashed) within
+    // PEER_WAIT_MS, rotate here after all.
     if (peer) return refresh(await peer.done);
     this.post({ type: "refreshing" });
     return refresh(false);

@@ -9,6 +9,8 @@ export type SignOutReason =
   | "refresh_refused"
   /** revokeSession() ended this client's own session. */
   | "session_revoked"
+  /** deleteAccount() erased the account. */
+  | "account_deleted"
   /** Another tab signed out. */
   | "other_tab";
 

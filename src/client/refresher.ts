@@ -71,7 +71,7 @@ export class Refresher {
       // cookie mode already has its cookies (and learns the lifetimes from its message).
       if (this.state.mode === "token" && this.tabs) this.state.reload(true);
       if (this.state.generation !== seen && this.state.user) return { user: this.state.user };
-      if (waited && this.state.mode === "cookie") return { user: this.state.user ?? (await this.#currentUser()) };
+      if (waited && this.state.mode === "cookie") return { user: this.state.user ?? (await this.#learnUser()) };
       return this.#rotate();
     };
     return this.tabs ? this.tabs.exclusive(refresh) : refresh(false);
@@ -95,8 +95,10 @@ export class Refresher {
     }
   }
 
-  async #currentUser(): Promise<User> {
+  /** Cookie mode, after a peer's refresh, before its message: the new cookies say who we are. */
+  async #learnUser(): Promise<User> {
     const { user } = await answerOf<{ user: User }>(await this.http.send(this.http.request("GET", "/auth/me")));
+    if (this.state.user === null) this.state.adoptUser(user, null, "signedIn", false);
     return user;
   }
 }

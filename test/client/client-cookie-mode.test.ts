@@ -35,14 +35,28 @@ describe("edge-auth/client cookie mode", () => {
     await auth.logout();
     expect(storage.writes).toEqual([]);
     expect(storage.items.size).toBe(0);
-    expect(service.seen.map((s) => [s.method, s.path, s.body, s.credentials, s.authorization])).toEqual([
-      ["POST", "/auth/login", { identifier: "ada", password: "pw", mode: "cookie" }, "include", null],
-      ["GET", "/auth/me", undefined, "include", null],
-      ["POST", "/auth/refresh", {}, "include", null],
-      ["GET", "/auth/sessions", undefined, "include", null],
-      ["GET", "/orders", undefined, "include", null],
-      ["POST", "/auth/logout", {}, "include", null],
+    // Every cookie POST has a JSON body: the service's CSRF rule (a cross-site form cannot send one).
+    expect(service.seen.map((s) => [s.method, s.path, s.body, s.contentType, s.credentials, s.authorization])).toEqual([
+      ["POST", "/auth/login", { identifier: "ada", password: "pw", mode: "cookie" }, "application/json", "include", null],
+      ["GET", "/auth/me", undefined, null, "include", null],
+      ["POST", "/auth/refresh", {}, "application/json", "include", null],
+      ["GET", "/auth/sessions", undefined, null, "include", null],
+      ["GET", "/orders", undefined, null, "include", null],
+      ["POST", "/auth/logout", {}, "application/json", "include", null],
     ]);
+  });
+
+  it("in a page, baseUrl \"/\" is the page's origin; a path prefix is kept", async () => {
+    vi.stubGlobal("location", { href: "https://app.example.com/demo/page.html" });
+    onTestFinished(() => void vi.unstubAllGlobals());
+    const urls: string[] = [];
+    const fetch = async (input: RequestInfo | URL) => {
+      urls.push(new Request(input).url);
+      return json(tokens(1, { mode: "cookie" }));
+    };
+    await createAuthClient({ baseUrl: "/", mode: "cookie", fetch, autoRefresh: false }).login({ identifier: "ada", password: "pw" });
+    await createAuthClient({ baseUrl: "https://example.com/auth-service/", mode: "cookie", fetch, autoRefresh: false }).login({ identifier: "ada", password: "pw" });
+    expect(urls).toEqual(["https://app.example.com/auth/login", "https://example.com/auth-service/auth/login"]);
   });
 
   it("after a reload the state is unknown; me() over a live cookie signs in, without an expiry", async () => {
@@ -148,6 +162,31 @@ describe("edge-auth/client events, logout and sessions", () => {
     expect(storage.items.size).toBe(0);
     expect(signedOut).toHaveBeenCalledTimes(1);
     expect(signedOut).toHaveBeenCalledWith({ reason: "logout" });
+  });
+
+  it("email verification updates the signed-in user; deleteAccount confirms with the password and signs out", async () => {
+    const verified = { ...tokens(1).user, email_verified: true };
+    const service = fakeService({
+      "POST /auth/login": () => json(tokens(1)),
+      "POST /auth/email/verify/request": () => json({}, 202),
+      "POST /auth/email/verify": () => json({ user: verified }),
+      "DELETE /auth/me": () => new Response(null, { status: 204 }),
+    });
+    const auth = createAuthClient({ baseUrl: BASE, mode: "token", fetch: service.fetch, autoRefresh: false });
+    const reasons: string[] = [];
+    auth.on("signedOut", (e) => reasons.push(e.reason));
+    await auth.login({ identifier: "ada", password: "pw" });
+    await auth.requestEmailVerification();
+    expect(await auth.verifyEmail({ token: "from-the-link" })).toEqual({ user: verified });
+    expect(auth.user).toEqual(verified);
+    await auth.deleteAccount({ password: "pw" });
+    expect([auth.user, reasons]).toEqual([null, ["account_deleted"]]);
+    const bearer = `Bearer ${tokens(1).access_token}`;
+    expect(service.seen.slice(1).map((s) => [s.method, s.path, s.body, s.authorization])).toEqual([
+      ["POST", "/auth/email/verify/request", {}, bearer],
+      ["POST", "/auth/email/verify", { token: "from-the-link" }, null],
+      ["DELETE", "/auth/me", { password: "pw" }, bearer],
+    ]);
   });
 
   it("sessions() lists; revokeSession(id) ends one, and ending this client's own signs it out", async () => {

@@ -21,6 +21,7 @@ function sharedService(mode: "cookie" | "token") {
       return json(tokens(rotations, { mode }));
     },
     "POST /auth/logout": () => new Response(null, { status: 204 }),
+    "GET /auth/me": () => json({ user: tokens(1).user }),
     "GET /orders": (seen) => (mode === "cookie" || seen.authorization?.endsWith(`.access-${rotations}`) ? json({}) : apiError(401, "invalid_token")),
   });
   return {
@@ -66,6 +67,25 @@ describe("edge-auth/client across tabs", () => {
     expect(b.expiresAt).toBe(a.expiresAt);
     expect(channels.names).toEqual([`edge-auth:${BASE}`, `edge-auth:${BASE}`]);
     expect(new Set(locks.requested)).toEqual(new Set([`edge-auth:refresh:${BASE}`]));
+    a.close();
+    b.close();
+  });
+
+  it("cookie mode: a tab just opened that waited for a peer's refresh learns the user from /auth/me, not a rotation", async () => {
+    installTabs();
+    const service = sharedService("cookie");
+    const [a] = tabs("cookie", service);
+    await a.login({ identifier: "ada", password: "pw" });
+    const [b] = tabs("cookie", service);
+    expect(b.user).toBeNull();
+    const release = service.hold();
+    const both = Promise.all([a.refresh(), b.refresh()]);
+    await settle();
+    release();
+    const [, fromB] = await both;
+    expect(fromB.user.username).toBe("ada");
+    expect(b.user?.username).toBe("ada");
+    expect([service.count("POST /auth/refresh"), service.count("GET /auth/me")]).toEqual([1, 1]);
     a.close();
     b.close();
   });

@@ -59,7 +59,7 @@ describe("edge-auth/client refresh", () => {
     expect(auth.expiresAt).toBe(Date.now() + 300_000);
     const response = await auth.fetch(API);
     expect(response.status).toBe(200);
-    expect(service.seen).toEqual([{ method: "GET", path: "/orders", authorization: `Bearer ${tokens(1).access_token}`, credentials: undefined, body: undefined }]);
+    expect(service.seen).toEqual([{ method: "GET", path: "/orders", authorization: `Bearer ${tokens(1).access_token}`, credentials: undefined, contentType: null, body: undefined }]);
     // A second client on the same storage starts signed in (a reload, with a persistent storage).
     const again = createAuthClient({ baseUrl: BASE, mode: "token", fetch: service.fetch, storage, autoRefresh: false });
     expect(again.user).toEqual(tokens(1).user);

@@ -8,6 +8,7 @@ export interface Seen {
   path: string;
   authorization: string | null;
   credentials: string | undefined;
+  contentType: string | null;
   body: unknown;
 }
 
@@ -43,6 +44,7 @@ export function fakeService(routes: Record<string, Route>) {
       path: url.pathname,
       authorization: request.headers.get("Authorization"),
       credentials: (init as { credentials?: string } | undefined)?.credentials,
+      contentType: request.headers.get("Content-Type"),
       body: text === "" ? undefined : JSON.parse(text),
     };
     seen.push(entry);

@@ -18,14 +18,10 @@ const GENERATED: Record<string, string> = {
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
 const fileNames = new Set(files.map((f) => path.basename(f)));
 
-const ownPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; exports?: Record<string, unknown> };
-
 /** `hono/secure-headers`, `@zxcvbn-ts/language-common`: an npm package (scoped, or installed), not a path. */
 const ownPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; exports?: Record<string, unknown> };
 
 function isPackage(named: string): boolean {
-  // `edge-auth/client`: one of this package's own subpath exports (package.json "exports").
-  if (named.startsWith(`${ownPackage.name}/`) && `./${named.slice(ownPackage.name.length + 1)}` in (ownPackage.exports ?? {})) return true;
   if (/^@[a-z0-9-]+\/[a-z0-9.-]+$/.test(named)) return true;
   // This package's own subpath exports (`edge-auth/hono`), which its package.json "exports" lists.
   if (named.startsWith(`${ownPackage.name}/`) && `./${named.slice(ownPackage.name.length + 1)}` in (ownPackage.exports ?? {})) return true;

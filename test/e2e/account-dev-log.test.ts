@@ -3,7 +3,8 @@
 // curl itself, reading the token from the worker's log as a person would.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loggedDelivery, startWorker, type RunningWorker } from "./worker";
+import { loggedMessage as loggedFor } from "./dev-log";
+import { startWorker, type RunningWorker } from "./worker";
 
 let worker: RunningWorker;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ function curl(...args: string[]): { status: number; body: string } {
 
 const json = (path: string, body: unknown, ...extra: string[]) => curl("-X", "POST", `${worker.url}${path}`, "-H", "Content-Type: application/json", "-d", JSON.stringify(body), ...extra);
 
-const loggedMessage = (type: string, to: string) => loggedDelivery(worker, type, to);
+const loggedMessage = (type: string, to: string) => loggedFor(worker, type, to);
 
 describe("npm start without a delivery hook", () => {
   it("logs the verification and reset links, and their tokens work (the README's curl sequence)", async () => {

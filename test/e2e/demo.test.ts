@@ -7,7 +7,8 @@ import type { BrowserContext, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { launchChromium } from "./chromium";
 import { demoPage, screenshot, storedInBrowser } from "./demo-page";
-import { loggedDelivery, startWorker, type RunningWorker } from "./worker";
+import { loggedMessage } from "./dev-log";
+import { startWorker, type RunningWorker } from "./worker";
 
 const PASSWORD = "correct horse battery staple";
 let worker: RunningWorker;
@@ -112,7 +113,7 @@ describe("the demo app in Chromium", () => {
     await demo.expectSignedIn(username, `Signed in as ${username}.`);
     await demo.click("#verify-button");
     await demo.expectStatus("A verification link is on its way (under npm start: in the worker's terminal).");
-    const verification = await loggedDelivery(worker, "email_verification", email);
+    const verification = await loggedMessage(worker, "email_verification", email);
     expect(verification.link).toBe(`${worker.url}/verify-email#token=${verification.token}`);
     const verifyPage = await browser.newPage();
     await verifyPage.goto(verification.link);
@@ -128,7 +129,7 @@ describe("the demo app in Chromium", () => {
     await demo.page.getByLabel("Your username or email").fill(username);
     await demo.page.getByRole("button", { name: "Send a reset link" }).click();
     await demo.expectStatus("If an account matches, a reset link is on its way (under npm start: in the worker's terminal).");
-    const reset = await loggedDelivery(worker, "password_reset", email);
+    const reset = await loggedMessage(worker, "password_reset", email);
     const resetPage = await browser.newPage();
     await resetPage.goto(reset.link);
     expect(resetPage.url()).toBe(`${worker.url}/reset-password`);

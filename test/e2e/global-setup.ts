@@ -1,4 +1,4 @@
-// Runs once before the end-to-end files: the build, then `npm start`'s first-start setup (scripts/dev-setup.mjs),
+// Runs once before the end-to-end files: `npm start`'s first-start setup (scripts/dev-setup.mjs),
 // so that .dev.vars exists before files start workers in parallel. On a fresh clone each worker's
 // own setup would otherwise create it while others run, and every write of .dev.vars makes the
 // running `wrangler dev`s reload (dropping their --var overrides and resetting connections).
@@ -7,9 +7,8 @@ import path from "node:path";
 
 export default function setup(): void {
   const root = path.resolve(import.meta.dirname, "../..");
-  // The built packages (dist/) and public/generated/, as npm test builds them first.
-  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stdout}${build.stderr}`);
   const run = spawnSync(process.execPath, ["scripts/dev-setup.mjs"], { cwd: root, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`scripts/dev-setup.mjs failed:\n${run.stdout}${run.stderr}`);
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stdout}${build.stderr}`);
 }

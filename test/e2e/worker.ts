@@ -95,17 +95,3 @@ export async function fetchRetryingStaleSocket(url: string, init?: RequestInit):
     }
   }
 }
-
-/**
- * The newest message of `type` to `to` that a worker without a delivery hook wrote to its log
- * (`{"event":"delivery_logged", "payload": {...}}`, docs/accounts.md), waiting up to 10 s for it.
- */
-export async function loggedDelivery(worker: RunningWorker, type: string, to: string): Promise<{ token: string; link: string }> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const line = worker.logs().split("\n").reverse().find((l) => l.includes('"event":"delivery_logged"') && l.includes(`"to":"${to}"`) && l.includes(`"type":"${type}"`));
-    if (line) return JSON.parse(line.slice(line.indexOf("{"))).payload as { token: string; link: string };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${type} message for ${to} in the log:\n${worker.logs()}`);
-}
