@@ -22,30 +22,18 @@ export async function answerOf(response: Response) {
   };
 }
 
-export const INVALID_TOKEN_ANSWER = {
-  status: 401,
-  body: { error: "invalid_token", error_description: INVALID },
-  challenge: `Bearer realm="api", error="invalid_token", error_description="${INVALID}"`,
+const refusal = (status: number, error: string, description: string, challenge: string) => ({
+  status,
+  body: { error, error_description: description },
+  challenge,
   cacheControl: "no-store",
   contentType: "application/json",
-};
+});
 
-export const NO_TOKEN_ANSWER = {
-  status: 401,
-  body: { error: "invalid_token", error_description: "No access token was provided." },
-  challenge: 'Bearer realm="api"',
-  cacheControl: "no-store",
-  contentType: "application/json",
-};
-
+export const INVALID_TOKEN_ANSWER = refusal(401, "invalid_token", INVALID, `Bearer realm="api", error="invalid_token", error_description="${INVALID}"`);
+export const NO_TOKEN_ANSWER = refusal(401, "invalid_token", "No access token was provided.", 'Bearer realm="api"');
 const MISSING_ROLE = "The access token does not carry a role this route requires.";
-export const MISSING_ROLE_ANSWER = {
-  status: 403,
-  body: { error: "insufficient_scope", error_description: MISSING_ROLE },
-  challenge: `Bearer realm="api", error="insufficient_scope", error_description="${MISSING_ROLE}"`,
-  cacheControl: "no-store",
-  contentType: "application/json",
-};
+export const MISSING_ROLE_ANSWER = refusal(403, "insufficient_scope", MISSING_ROLE, `Bearer realm="api", error="insufficient_scope", error_description="${MISSING_ROLE}"`);
 
 export async function expectAnswer(response: Response | Promise<Response>, expected: Awaited<ReturnType<typeof answerOf>>) {
   expect(await answerOf(await response)).toEqual(expected);
