@@ -8,9 +8,12 @@ import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "../errors";
 import type { AppEnv } from "../http/types";
 
-/** The paths wrangler.toml's `run_worker_first` lists (test/routes/demo-page.test.ts keeps them equal). */
-// With the pages a reset or verification link opens under `npm start` (APP_URL is the issuer in
-// development), and their `.html` names, which the asset layer would otherwise redirect ungated.
+/**
+ * The paths wrangler.toml's `run_worker_first` lists (test/routes/demo-page.test.ts keeps them
+ * equal): the demo, the pages a reset or verification link opens under `npm start` (APP_URL is
+ * the issuer in development), and their `.html` names, which the asset layer would otherwise
+ * redirect ungated.
+ */
 export const DEMO_PATHS = ["/", "/index.html", "/reset-password", "/reset-password.html", "/verify-email", "/verify-email.html", "/demo/*"] as const;
 
 // The page runs only its own files: no inline script or style, no other origin, never framed.
