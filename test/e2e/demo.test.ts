@@ -24,6 +24,7 @@ afterAll(async () => {
 });
 beforeEach(() => browser.clearCookies());
 afterEach(async () => {
+  browser.removeAllListeners("request");
   await browser.unrouteAll();
   for (const page of browser.pages()) await page.close();
 });
@@ -186,9 +187,10 @@ describe("the demo app in Chromium", () => {
     const second = await demoPage(browser, worker.url);
     await second.expectSignedIn(username, `Signed in as ${username}.`);
 
-    // Each refresh answer is held back 400 ms, so both tabs certainly ask while the first is in flight.
+    // Each refresh is held back a second, so both tabs certainly ask while the first is in flight
+    // (even on a loaded machine, where the two clicks may land a few hundred ms apart).
     await browser.route("**/auth/refresh", async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       await route.continue();
     });
     const refreshes = watchRefreshes();
