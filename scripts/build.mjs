@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Every build step, in order; run by wrangler itself before `wrangler dev` (so `npm start`) and
-// `wrangler deploy` (wrangler.toml [build]), by the e2e global setup, and by hand
-// (`node scripts/build.mjs`). One module per step under scripts/build/.
+// Every build step, in order; run by `npm install` (prepare), `npm start` (before wrangler dev),
+// `npm run deploy`, the e2e global setup, and by hand (`npm run build`). One module per step
+// under scripts/build/.
 import { pathToFileURL } from "node:url";
 import { buildDocsAssets } from "./build/docs-assets.mjs";
 import { buildPackages } from "./build/packages.mjs";

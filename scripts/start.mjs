@@ -30,6 +30,10 @@ const persist = persistTo ? ["--persist-to", persistTo] : [];
 
 const setup = spawnSync(process.execPath, [path.join(root, "scripts/dev-setup.mjs"), ...persist], { cwd: root, stdio: "inherit" });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
+// Generated files (dist/, public/generated/): scripts/build.mjs. Not wrangler.toml [build]: under
+// wrangler dev its watcher restarts the build (and reloads the worker) once more after start.
+const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
+if (built.status !== 0) process.exit(built.status ?? 1);
 
 // A fixed ISSUER for another port names endpoints this worker does not serve: say so.
 const devVars = path.join(root, ".dev.vars");
