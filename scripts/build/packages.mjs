@@ -30,6 +30,17 @@ async function writeBundle(entry, outfile, external) {
   for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
 }
 
+/**
+ * edge-auth/client: no runtime dependencies, so one self-contained file, also copied to
+ * public/generated/edge-auth-client.js, where a page (the demo app) loads it from the worker.
+ */
+export async function buildClient() {
+  const outDir = path.join(root, "dist/client");
+  await writeBundle("src/client/index.ts", path.join(outDir, "index.js"), []);
+  writeIfChanged(path.join(root, "public/generated/edge-auth-client.js"), readFileSync(path.join(outDir, "index.js")));
+  writeDeclarations("src/client/index.ts", outDir);
+}
+
 /** edge-auth/hono: the middleware for other Hono apps; hono (a peer) and jose stay imports. */
 export async function buildHono() {
   const outDir = path.join(root, "dist/hono");
@@ -38,5 +49,6 @@ export async function buildHono() {
 }
 
 export async function buildPackages() {
+  await buildClient();
   await buildHono();
 }
