@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// Every build step, in order; run by wrangler itself before `wrangler dev` (so `npm start`) and
-// `wrangler deploy` (wrangler.toml [build]), by the e2e global setup, and by hand
-// (`node scripts/build.mjs`). One module per step under scripts/build/.
-import { pathToFileURL } from "node:url";
+// `node scripts/build.mjs` (`npm run build`): every build step, in order; one module per step under
+// scripts/build/, each an async function of the repository root. Generated files go under dist/
+// (the package's subpath exports) and public/generated/ (gitignored, in the static assets
+// directory). Run by `npm install` (prepare), npm start (scripts/start.mjs), npm run deploy and
+// deploy:dry, npm test (scripts/test.mjs and the vitest setups) and the benchmark's bundle build.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildDocsAssets } from "./build/docs-assets.mjs";
+import { buildOpenApi } from "./build/openapi.mjs";
 import { buildPackages } from "./build/packages.mjs";
 
-export const steps = [buildPackages, buildDocsAssets];
+export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-export async function runBuild() {
-  for (const step of steps) await step();
+const STEPS = [buildPackages, buildOpenApi, buildDocsAssets];
+
+export async function buildAll() {
+  for (const step of STEPS) await step(root);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await runBuild();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildAll();

@@ -3,13 +3,11 @@
 // script-src 'self'. swagger-ui-dist is a devDependency; only these two files are served.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { writeIfChanged } from "./files.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FILES = ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"];
 
-export function buildDocsAssets() {
+export function buildDocsAssets(root) {
   const from = path.join(root, "node_modules/swagger-ui-dist");
   const to = path.join(root, "public/generated/swagger-ui");
   for (const file of FILES) writeIfChanged(path.join(to, file), readFileSync(path.join(from, file)));

@@ -12,7 +12,9 @@ import { blockPathsOf, blocksOf, DOCS, linksOf, namedPathsOf, root } from "./mar
 /** Paths a document may name that a clone does not hold until something makes them. */
 const GENERATED: Record<string, string> = {
   ".dev.vars": "written by npm start (scripts/dev-setup.mjs) on first start",
-  "dist/": "written by npm run deploy:dry",
+  "dist/": "written by scripts/build.mjs (the client and hono packages) and npm run deploy:dry (dist/worker/)",
+  "public/generated/": "written by scripts/build.mjs (npm start, npm test, npm run deploy)",
+  "public/generated/openapi.json": "written by scripts/build.mjs (npm start, npm test, npm run deploy)",
 };
 
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
