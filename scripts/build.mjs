@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// `node scripts/build.mjs`: every build step, in order; one module per step under scripts/build/,
-// each an async function of the repository root. Generated files go under public/generated/
-// (gitignored), the static assets directory. Run by npm start (scripts/start.mjs), npm run deploy
-// and deploy:dry, npm test's suites (the vitest configs' setup) and the benchmark's bundle build.
+// `node scripts/build.mjs` (`npm run build`): every build step, in order; one module per step under
+// scripts/build/, each an async function of the repository root. Generated files go under dist/
+// (the package's subpath exports) and public/generated/ (gitignored, in the static assets
+// directory). Run by `npm install` (prepare), npm start (scripts/start.mjs), npm run deploy and
+// deploy:dry, npm test (scripts/test.mjs and the vitest setups) and the benchmark's bundle build.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildOpenApi } from "./build/openapi.mjs";
+import { buildPackages } from "./build/packages.mjs";
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-const STEPS = [buildOpenApi];
+const STEPS = [buildPackages, buildOpenApi];
 
 export async function buildAll() {
   for (const step of STEPS) await step(root);

@@ -30,8 +30,8 @@ const persist = persistTo ? ["--persist-to", persistTo] : [];
 
 const setup = spawnSync(process.execPath, [path.join(root, "scripts/dev-setup.mjs"), ...persist], { cwd: root, stdio: "inherit" });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
-
-// Generated assets (public/generated/: the OpenAPI document) before wrangler reads [assets]. Not
+// Generated files (dist/: the client and hono packages; public/generated/: the OpenAPI document,
+// the client for the demo, the /docs renderer) before wrangler reads [assets]. Not
 // wrangler.toml's [build] (tested with wrangler 4.86): its rebuild on a src/ change crashed the
 // reload ("Address already in use"), and with watch_dir elsewhere src/ edits stopped reloading at
 // all. A schema edit shows in /openapi.json after a restart of npm start.

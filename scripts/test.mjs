@@ -33,6 +33,13 @@ const suites = [
 ];
 const only = process.argv.slice(2);
 
+// The packages and generated assets the suites test (scripts/build.mjs), built once up front.
+const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, env, stdio: "inherit" });
+if (built.status !== 0) {
+  console.log("\n0 passed, 0 failed\nthe build failed (scripts/build.mjs)");
+  process.exit(1);
+}
+
 let passed = 0;
 let failed = 0;
 let broken = [];

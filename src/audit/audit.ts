@@ -2,7 +2,7 @@
 // Callers pass ids, digests and codes only; never a password, token, secret or cookie value.
 import { logEvent, type LogLevel } from "../log";
 import type { Runtime } from "../runtime";
-import type { AuditEvent } from "../storage/ports";
+import type { AuditEvent } from "./event";
 
 type EventName = AuditEvent["event"];
 

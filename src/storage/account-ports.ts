@@ -1,7 +1,7 @@
 // The account lifecycle's storage port (D1 `account_tokens`, migration 0007): one-time tokens and
 // the writes that redeem them. storage/ports.ts re-exports it.
 import type { UserRecord } from "../accounts/user-record";
-import type { AuditEvent } from "./ports";
+import type { AuditEvent } from "../audit/event";
 
 export type AccountTokenPurpose = "password_reset" | "email_verification";
 

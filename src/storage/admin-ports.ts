@@ -1,7 +1,7 @@
 // The administration's storage ports (D1 only): user changes with their audit rows, the user
 // directory and service clients. storage/ports.ts re-exports them.
 import type { UserRecord } from "../accounts/user-record";
-import type { AuditEvent } from "./ports";
+import type { AuditEvent } from "../audit/event";
 
 /** What an administrator may change on an account (PATCH /admin/users/{id}, admin logout). */
 export interface UserChange {

@@ -12,7 +12,7 @@ import { blockPathsOf, blocksOf, DOCS, linksOf, namedPathsOf, root } from "./mar
 /** Paths a document may name that a clone does not hold until something makes them. */
 const GENERATED: Record<string, string> = {
   ".dev.vars": "written by npm start (scripts/dev-setup.mjs) on first start",
-  "dist/": "written by npm run deploy:dry",
+  "dist/": "written by scripts/build.mjs (the client and hono packages) and npm run deploy:dry (dist/worker/)",
   "public/generated/": "written by scripts/build.mjs (npm start, npm test, npm run deploy)",
   "public/generated/openapi.json": "written by scripts/build.mjs (npm start, npm test, npm run deploy)",
 };
@@ -21,8 +21,12 @@ const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclud
 const fileNames = new Set(files.map((f) => path.basename(f)));
 
 /** `hono/secure-headers`, `@zxcvbn-ts/language-common`: an npm package (scoped, or installed), not a path. */
+const ownPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; exports?: Record<string, unknown> };
+
 function isPackage(named: string): boolean {
   if (/^@[a-z0-9-]+\/[a-z0-9.-]+$/.test(named)) return true;
+  // This package's own subpath exports (`edge-auth/hono`), which its package.json "exports" lists.
+  if (named.startsWith(`${ownPackage.name}/`) && `./${named.slice(ownPackage.name.length + 1)}` in (ownPackage.exports ?? {})) return true;
   const name = named.split("/").slice(0, named.startsWith("@") ? 2 : 1).join("/");
   return existsSync(path.join(root, "node_modules", name, "package.json"));
 }

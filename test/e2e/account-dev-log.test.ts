@@ -3,6 +3,7 @@
 // curl itself, reading the token from the worker's log as a person would.
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loggedMessage as loggedFor } from "./dev-log";
 import { startWorker, type RunningWorker } from "./worker";
 
 let worker: RunningWorker;
@@ -19,15 +20,7 @@ function curl(...args: string[]): { status: number; body: string } {
 
 const json = (path: string, body: unknown, ...extra: string[]) => curl("-X", "POST", `${worker.url}${path}`, "-H", "Content-Type: application/json", "-d", JSON.stringify(body), ...extra);
 
-async function loggedMessage(type: string, to: string) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const line = worker.logs().split("\n").reverse().find((l) => l.includes('"event":"delivery_logged"') && l.includes(`"to":"${to}"`) && l.includes(`"type":"${type}"`));
-    if (line) return JSON.parse(line.slice(line.indexOf("{"))).payload as { token: string; link: string };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${type} message for ${to} in the log:\n${worker.logs()}`);
-}
+const loggedMessage = (type: string, to: string) => loggedFor(worker, type, to);
 
 describe("npm start without a delivery hook", () => {
   it("logs the verification and reset links, and their tokens work (the README's curl sequence)", async () => {

@@ -1,0 +1,227 @@
+// createAuthClient(): the native API (README "Native API", "Account lifecycle", "Sessions") for
+// browsers, Node 20+, Workers and Deno, on the standard fetch only. docs/client.md is its manual.
+import { AuthedFetch } from "./authed-fetch.js";
+import { CrossTab, type TabMessage } from "./cross-tab.js";
+import { AuthError, errorFromResponse, notSignedIn } from "./errors.js";
+import type { AuthEventName, AuthListener } from "./events.js";
+import { answerOf, Http, type FetchLike } from "./http.js";
+import { Refresher } from "./refresher.js";
+import { SessionState } from "./session-state.js";
+import { memoryStore, type TokenStorage } from "./storage.js";
+import type { Mode, Session, SessionAnswer, User } from "./types.js";
+
+export interface AuthClientOptions {
+  /** The service's URL, e.g. "https://auth.example.com" (a path prefix is kept); in a page, "/" is the page's origin. */
+  baseUrl: string;
+  /** "cookie": HttpOnly cookies, no token in JavaScript (same site only); "token": bearer tokens. */
+  mode: Mode;
+  /** Token mode's token storage; default memoryStore(). Ignored in cookie mode. */
+  storage?: TokenStorage;
+  /** The fetch to use; default globalThis.fetch. */
+  fetch?: FetchLike;
+  /** Seconds before the access token's expiry to refresh it (at most half its lifetime); default 30. */
+  refreshLeeway?: number;
+  /** Refresh on a timer before expiry, also while idle; default true where `document` exists (browsers). */
+  autoRefresh?: boolean;
+}
+
+export type ForgotPasswordInput = { email: string } | { identifier: string };
+
+export class AuthClient {
+  readonly #http: Http;
+  readonly #state: SessionState;
+  readonly #tabs: CrossTab | undefined;
+  readonly #refresher: Refresher;
+  readonly #authed: AuthedFetch;
+  /** Cookie mode: the session sessions() last marked `current` (the cookie itself is unreadable). */
+  #listedCurrent: string | undefined;
+
+  constructor(options: AuthClientOptions) {
+    if (options.mode !== "cookie" && options.mode !== "token") throw new TypeError('createAuthClient: mode must be "cookie" or "token"');
+    const page = (globalThis as { location?: { href: string } }).location?.href;
+    const baseUrl = new URL(options.baseUrl, page).href.replace(/\/+$/, "");
+    const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#http = new Http(baseUrl, options.mode, fetchImpl);
+    const storage = options.storage ?? memoryStore();
+    this.#state = new SessionState(options.mode, storage, `edge-auth:${baseUrl}`);
+    // Only a session other tabs share needs coordinating: the cookie jar, or a shared storage.
+    const shared = options.mode === "cookie" || storage.shared === true;
+    this.#tabs = shared ? new CrossTab(baseUrl, (message) => this.#fromOtherTab(message)) : undefined;
+    const autoRefresh = options.autoRefresh ?? typeof (globalThis as { document?: unknown }).document !== "undefined";
+    this.#refresher = new Refresher(this.#http, this.#state, this.#tabs, (options.refreshLeeway ?? 30) * 1000, autoRefresh);
+    this.#authed = new AuthedFetch(this.#http, this.#state, this.#refresher);
+    this.#state.events.on("signedIn", () => this.#refresher.schedule());
+    this.#state.events.on("refreshed", () => this.#refresher.schedule());
+    this.#state.events.on("signedOut", () => this.#refresher.stop());
+    this.#refresher.schedule();
+  }
+
+  /** The signed-in user; null when signed out or (cookie mode) not known yet: call me(). */
+  get user(): User | null {
+    return this.#state.user;
+  }
+
+  /** When the access token expires, epoch milliseconds; null when signed out or not known. */
+  get expiresAt(): number | null {
+    return this.#state.expiresAt;
+  }
+
+  on<E extends AuthEventName>(name: E, listener: AuthListener<E>): () => void {
+    return this.#state.events.on(name, listener);
+  }
+
+  /** Creates the account and signs in. */
+  async register(input: { username: string; email?: string | null; password: string }): Promise<{ user: User }> {
+    return this.#signIn("/auth/register", { username: input.username, email: input.email ?? null, password: input.password });
+  }
+
+  /** Signs in with a username or email. Never retried: a second attempt is the user's choice. */
+  async login(input: { identifier: string; password: string }): Promise<{ user: User }> {
+    return this.#signIn("/auth/login", { identifier: input.identifier, password: input.password });
+  }
+
+  /** A new access token (and rotated refresh token); concurrent calls share one request. */
+  refresh(): Promise<{ user: User }> {
+    return this.#refresher.refresh();
+  }
+
+  async me(): Promise<User> {
+    const { user } = await this.#call<{ user: User }>("GET", "/auth/me");
+    // Cookie mode learns here, after a reload, that the cookie session is live.
+    if (this.#state.status === "unknown") this.#state.adoptUser(user, null, "signedIn", false);
+    else if (this.#state.status === "signedIn") this.#state.user = user;
+    return user;
+  }
+
+  /** Every other session ends; this client continues in the fresh session the service answers. */
+  async changePassword(input: { currentPassword: string; newPassword: string }): Promise<{ user: User }> {
+    const answer = await this.#call<SessionAnswer>("POST", "/auth/password", { current_password: input.currentPassword, new_password: input.newPassword });
+    return this.#adopt(answer, "refreshed");
+  }
+
+  /** Answers the same whether or not the account exists. */
+  async forgotPassword(input: ForgotPasswordInput): Promise<void> {
+    await answerOf(await this.#http.send(this.#http.request("POST", "/auth/password/forgot", input)));
+  }
+
+  /** Sets the new password with the token from the reset link, and signs in. */
+  async resetPassword(input: { token: string; newPassword: string }): Promise<{ user: User }> {
+    return this.#signIn("/auth/password/reset", { token: input.token, new_password: input.newPassword });
+  }
+
+  /** Sends a verification message for the signed-in user's current email. */
+  async requestEmailVerification(): Promise<void> {
+    await this.#call("POST", "/auth/email/verify/request", {});
+  }
+
+  /** Marks the email verified with the token from the message's link; signed in or not. */
+  async verifyEmail(input: { token: string }): Promise<{ user: User }> {
+    const { user } = await answerOf<{ user: User }>(await this.#http.send(this.#http.request("POST", "/auth/email/verify", { token: input.token })));
+    if (this.#state.user?.id === user.id) this.#state.user = user;
+    return { user };
+  }
+
+  /** Erases the account (the password confirms it) and signs out. */
+  async deleteAccount(input: { password: string }): Promise<void> {
+    await this.#call("DELETE", "/auth/me", { password: input.password });
+    this.#signOut("account_deleted");
+  }
+
+  async sessions(): Promise<Session[]> {
+    const { sessions } = await this.#call<{ sessions: Session[] }>("GET", "/auth/sessions");
+    this.#listedCurrent = sessions.find((session) => session.current)?.id;
+    return sessions;
+  }
+
+  /** Ends one session; ending this client's own signs it out. */
+  async revokeSession(id: string): Promise<void> {
+    const own = this.#sessionId();
+    await this.#call("DELETE", `/auth/sessions/${encodeURIComponent(id)}`);
+    if (own === id) this.#signOut("session_revoked");
+  }
+
+  /** Ends this session. Signs out locally even when the service cannot be reached, then throws. */
+  logout(): Promise<void> {
+    return this.#logout(false);
+  }
+
+  /** Ends every session of the user, on every device. Signs out locally as logout() does. */
+  logoutAll(): Promise<void> {
+    return this.#logout(true);
+  }
+
+  /** fetch() for your own APIs, with this session's credentials (see AuthedFetch). */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    return this.#authed.fetch(input, init);
+  }
+
+  /** Stops the refresh timer and leaves the tabs' channel (for tests and single-page teardown). */
+  close(): void {
+    this.#refresher.stop();
+    this.#tabs?.close();
+  }
+
+  /** An authenticated call to the service's own API; a non-2xx answer throws its AuthError. */
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return answerOf<T>(await this.#authed.fetch(this.#http.request(method, path, body)));
+  }
+
+  async #signIn(path: string, body: Record<string, unknown>): Promise<{ user: User }> {
+    const request = this.#http.request("POST", path, { ...body, mode: this.#state.mode });
+    return this.#adopt(await answerOf<SessionAnswer>(await this.#http.send(request)), "signedIn");
+  }
+
+  #adopt(answer: SessionAnswer, event: "signedIn" | "refreshed"): { user: User } {
+    this.#state.adopt(answer, event);
+    this.#tabs?.post({ type: event, user: answer.user, times: this.#state.times });
+    return { user: answer.user };
+  }
+
+  #signOut(reason: "logout" | "session_revoked" | "account_deleted"): void {
+    this.#state.signOut(reason);
+    this.#tabs?.post({ type: "signedOut" });
+  }
+
+  async #logout(all: boolean): Promise<void> {
+    const { mode, refreshToken, status } = this.#state;
+    // Token mode names its session by the refresh token, which outlives the access token.
+    const body = mode === "token" ? { refresh_token: refreshToken, ...(all ? { all } : {}) } : all ? { all } : {};
+    let failure: AuthError | undefined;
+    if (mode === "token" && refreshToken === null) failure = status === "signedOut" ? undefined : notSignedIn();
+    else {
+      try {
+        const response = await this.#http.send(this.#http.request("POST", "/auth/logout", body));
+        // 401: the session had already ended, which is what was asked.
+        if (!response.ok && response.status !== 401) failure = await errorFromResponse(response);
+      } catch (error) {
+        failure = error as AuthError;
+      }
+    }
+    this.#signOut("logout");
+    if (failure) throw failure;
+  }
+
+  /** Token mode: the `sid` claim of the access token (read, not verified: it is our own token). */
+  #sessionId(): string | undefined {
+    if (this.#state.mode === "cookie") return this.#listedCurrent;
+    const payload = this.#state.accessToken?.split(".")[1];
+    if (!payload) return undefined;
+    try {
+      const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+      return (JSON.parse(json) as { sid?: string }).sid;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #fromOtherTab(message: TabMessage): void {
+    if (message.type === "refreshing") return;
+    if (message.type === "signedOut") return this.#state.signOut("other_tab", { keepStorage: true });
+    if (this.#state.mode === "token") this.#state.reload(true);
+    else this.#state.adoptUser(message.user, message.times, message.type, true);
+  }
+}
+
+export function createAuthClient(options: AuthClientOptions): AuthClient {
+  return new AuthClient(options);
+}
