@@ -6,12 +6,13 @@
 // deploy:dry, npm test (scripts/test.mjs and the vitest setups) and the benchmark's bundle build.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildDocsAssets } from "./build/docs-assets.mjs";
 import { buildOpenApi } from "./build/openapi.mjs";
 import { buildPackages } from "./build/packages.mjs";
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-const STEPS = [buildPackages, buildOpenApi];
+const STEPS = [buildPackages, buildOpenApi, buildDocsAssets];
 
 export async function buildAll() {
   for (const step of STEPS) await step(root);

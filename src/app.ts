@@ -14,6 +14,7 @@ import { openApiRoutes } from "./openapi/route";
 import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { demoRoutes } from "./routes/demo";
 import { verifyRoutes } from "./routes/verify";
 import { oauthRoutes } from "./routes/oauth";
 import { sessionRoutes } from "./routes/sessions";
@@ -49,6 +50,8 @@ export function createApp(options: RuntimeOptions = {}) {
   app.route("/", openApiRoutes);
   // Each profile's paths check PROFILES themselves (config is per request) and set its error dialect.
   for (const profile of [cookieSessionRoutes, simpleJwtRoutes, bearerApiRoutes, v1ApiRoutes, sessionApiRoutes]) app.route("/", profile);
+  // The demo app's files, when DEMO_PAGE allows (wrangler.toml run_worker_first sends them here).
+  app.route("/", demoRoutes);
 
   // Every registered path, so an unknown method on a known path is 405 rather than 404.
   const methodsByPath = new Map<string, Set<string>>();

@@ -45,6 +45,8 @@ export interface Config {
   delivery: Delivery;
   /** APP_URL: the front end that receives the links in messages (unset: see delivery/message.ts). */
   appUrl: string | null;
+  /** DEMO_PAGE: whether `/` serves the demo app (public/index.html); unset, only in development. */
+  demoPage: boolean;
   /** Everything that makes the service unusable; empty when healthy. */
   problems: string[];
 }
@@ -182,6 +184,9 @@ export function readConfig(env: RawEnv): Config {
     requireVerifiedEmail: oneOf(env, "REQUIRE_VERIFIED_EMAIL", ["false", "true"] as const, "false", problems) === "true",
     delivery: readDelivery(env, dev),
     appUrl,
+    // The demo is a page to try the API with, not a product: on under `npm start`, and off in
+    // production unless asked for, so a deployment does not grow a public sign-up page by accident.
+    demoPage: oneOf(env, "DEMO_PAGE", ["true", "false"] as const, dev ? "true" : "false", problems) === "true",
     problems,
   };
 }

@@ -41,6 +41,14 @@ export async function buildClient() {
   writeDeclarations("src/client/index.ts", outDir);
 }
 
+/** edge-auth/hono: the middleware for other Hono apps; hono (a peer) and jose stay imports. */
+export async function buildHono() {
+  const outDir = path.join(root, "dist/hono");
+  await writeBundle("src/hono/index.ts", path.join(outDir, "index.js"), ["hono", "hono/*", "jose"]);
+  writeDeclarations("src/hono/index.ts", outDir);
+}
+
 export async function buildPackages() {
   await buildClient();
+  await buildHono();
 }

@@ -10,6 +10,7 @@ import { createApp } from "../../src/app";
 import { buildDocument, requestSchema } from "../../src/openapi/document";
 import { OPERATIONS } from "../../src/openapi/operations";
 import { PROFILE_GATES } from "../../src/profiles";
+import { DEMO_PATHS } from "../../src/routes/demo";
 import * as auth from "../../src/routes/auth";
 import { clientCredentialsParams, introspectParams, refreshTokenParams, tokenParams } from "../../src/oauth/params";
 
@@ -24,6 +25,8 @@ function mountedOperations(): string[] {
   for (const { method, path } of createApp().routes) {
     // app.use() entries are middleware (method ALL on a wildcard or a profile gate's path).
     if (method === "ALL" && (path.includes("*") || middlewarePaths.has(path))) continue;
+    // The demo app's pages (src/routes/demo.ts) are HTML for a browser, not API operations.
+    if ((DEMO_PATHS as readonly string[]).includes(path)) continue;
     const openApiPath = path.replace(/:(\w+)/g, "{$1}");
     for (const m of method === "ALL" ? ALL_METHODS : [method.toLowerCase()]) operations.add(`${m} ${openApiPath}`);
   }
