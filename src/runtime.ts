@@ -14,7 +14,7 @@ import { kvSessionStore } from "./storage/kv-sessions";
 import type { AllStores, Stores } from "./storage/ports";
 import { withReadCache, withUserInvalidation } from "./storage/read-cache";
 import { d1AccountStore } from "./storage/d1-accounts";
-import { bindingRateLimits, type RateLimits } from "./throttling/rate-limit";
+import { bindingRateLimits, type RateLimits } from "./throttling/limiters";
 import { loadKeyRing, type KeyRing } from "./tokens/signing-keys";
 
 export interface Runtime {

@@ -7,40 +7,14 @@ import { AuthError, unavailable } from "../errors";
 import { logEvent } from "../log";
 import type { Runtime } from "../runtime";
 import { clientKey, UNKNOWN_CLIENT } from "./client-key";
+import type { RateLimiter } from "./limiters";
 
-/** One limiter: true when the request may go on. The binding's own counters decide. */
-export interface RateLimiter {
-  allow(key: string): Promise<boolean>;
-}
-
-export interface RateLimits {
-  /** IP_LIMITER: login, register and password routes, per client. */
-  perClient: RateLimiter;
-  /** LOGIN_LIMITER: login, per normalised identifier, across clients. */
-  perIdentifier: RateLimiter;
-  /** REFRESH_IP_LIMITER: a generous flood ceiling on refresh per client, checked before the MAC. */
-  refreshPerClient: RateLimiter;
-  /** REFRESH_SESSION_LIMITER: refresh per session id, checked after the MAC proved the token ours. */
-  refreshPerSession: RateLimiter;
-}
+export type { RateLimiter, RateLimits } from "./limiters";
 
 export type ThrottledAction = "login" | "register" | "refresh" | "password";
 
 /** The period of every [[ratelimits]] binding in wrangler.toml (the binding allows 10 or 60 s). */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
-
-function bindingLimiter(binding: RateLimit): RateLimiter {
-  return { allow: async (key) => (await binding.limit({ key })).success };
-}
-
-export function bindingRateLimits(env: Env): RateLimits {
-  return {
-    perClient: bindingLimiter(env.IP_LIMITER),
-    perIdentifier: bindingLimiter(env.LOGIN_LIMITER),
-    refreshPerClient: bindingLimiter(env.REFRESH_IP_LIMITER),
-    refreshPerSession: bindingLimiter(env.REFRESH_SESSION_LIMITER),
-  };
-}
 
 export const rateLimited = (reason: string, retryAfterSeconds = RATE_LIMIT_PERIOD_SECONDS) =>
   new AuthError("rate_limited", "Too many requests. Try again later.", { headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) }, reason });
