@@ -29,6 +29,8 @@ const LEVEL: Record<EventName, LogLevel> = {
   mfa_success: "info",
   mfa_failure: "info",
   mfa_profile_refused: "info",
+  // MFA_PROFILES=allow: a login with the password alone by a user who has a second factor.
+  mfa_profile_allowed: "warn",
   // Administrators' changes: warn, as each one changes who may do what.
   admin_user_updated: "warn",
   admin_user_disabled: "warn",

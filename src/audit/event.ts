@@ -21,7 +21,7 @@ export type AccountEvent =
 /** The second factor's events (docs/mfa.md); `mfa_failure` and `lockout` come from the lockout's counter. */
 export type MfaEvent =
   | "mfa_totp_enrolled" | "mfa_totp_enabled" | "mfa_totp_disabled" | "mfa_recovery_codes_regenerated" | "mfa_recovery_code_used"
-  | "mfa_challenge_issued" | "mfa_success" | "mfa_failure" | "mfa_profile_refused";
+  | "mfa_challenge_issued" | "mfa_success" | "mfa_failure" | "mfa_profile_refused" | "mfa_profile_allowed";
 
 /** Events of administrators' changes; each has the acting admin's id in `detail.actor`. */
 export type AdminAuditEvent =
