@@ -1,4 +1,4 @@
-// The second factor's routes (docs/mfa.md, DESIGN.md §7.5): TOTP enrollment, confirmation and
+// The second factor's routes (docs/mfa.md): TOTP enrollment, confirmation and
 // removal and recovery codes for a signed-in user (bearer token, or the access cookie from an
 // allowed Origin), and the login's second step, which redeems the mfa_token /auth/login issued.
 import { Hono, type Context } from "hono";

@@ -1,4 +1,4 @@
-// The profiles rule (DESIGN.md §7.5): a user with a second factor who logs in through a seed's
+// The profiles rule: a user with a second factor who logs in through a seed's
 // dialect, which cannot ask for a second step, is refused in that dialect's own 401 shape with the
 // documented message, no token and no cookie; MFA_PROFILES=allow lets the password alone in, audited.
 import { describe, expect, it } from "vitest";

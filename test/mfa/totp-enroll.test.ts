@@ -1,4 +1,4 @@
-// TOTP enrollment (DESIGN.md §7.5): enroll answers the secret, its otpauth:// URI and a QR code;
+// TOTP enrollment: enroll answers the secret, its otpauth:// URI and a QR code;
 // nothing is active until the first code confirms it; confirmation answers ten recovery codes once;
 // disabling takes the password or a code. Codes come from the tests' own RFC 6238 implementation.
 import { describe, expect, it } from "vitest";
