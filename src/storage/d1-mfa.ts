@@ -99,12 +99,15 @@ export function d1MfaStore(db: D1Database): MfaStore {
 
     removeTotp(userId, dropRecoveryCodes, event) {
       return guardStorage("mfa.removeTotp", async () => {
-        const [removed] = await db.batch([
+        // The audit row and the codes first, while the factor is still there (see confirmTotp): a
+        // concurrent second disable removes nothing and records nothing.
+        const enabled = "EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = ?1 AND confirmed_at IS NOT NULL) AND ?2 = ?2";
+        const results = await db.batch([
+          auditWhere(db, event, enabled, [userId, userId]),
+          ...(dropRecoveryCodes ? [db.prepare(`DELETE FROM mfa_recovery_codes WHERE user_id = ?1 AND ${enabled}`).bind(userId, userId)] : []),
           db.prepare("DELETE FROM mfa_totp WHERE user_id = ? AND confirmed_at IS NOT NULL RETURNING user_id").bind(userId),
-          ...(dropRecoveryCodes ? [deleteCodes(userId)] : []),
-          insertAudit(db, event),
         ]);
-        return (removed?.results.length ?? 0) > 0;
+        return (results.at(-1)?.results.length ?? 0) > 0;
       });
     },
 

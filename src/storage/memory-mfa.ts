@@ -58,11 +58,11 @@ export function memoryMfaStore(audit = memoryAuditStore()): MfaStore & {
       return true;
     },
     async removeTotp(userId, dropRecoveryCodes, event) {
-      const removed = totp.get(userId)?.confirmedAt != null;
-      if (removed) totp.delete(userId);
+      if (totp.get(userId)?.confirmedAt == null) return false;
+      totp.delete(userId);
       if (dropRecoveryCodes) dropCodes(userId);
       await audit.record(event);
-      return removed;
+      return true;
     },
     async replaceRecoveryCodes(userId, codeHashes, now, event) {
       setCodes(userId, codeHashes, now);

@@ -49,7 +49,7 @@ export interface MfaStore {
   acceptTotpStep(userId: string, step: number): Promise<boolean>;
   /** Replaces the ciphertext `from` with `to` (re-encryption under the current key); false if it changed meanwhile. */
   reencryptTotp(userId: string, from: string, to: string): Promise<boolean>;
-  /** Deletes the TOTP factor (and the recovery codes when `dropRecoveryCodes`) and records `event`; false when there was none. */
+  /** Deletes the TOTP factor (and the recovery codes when `dropRecoveryCodes`) and records `event`; false (nothing written) when there was none. */
   removeTotp(userId: string, dropRecoveryCodes: boolean, event: AuditEvent): Promise<boolean>;
   /** Replaces every recovery code of the user with `codeHashes` and records `event`, atomically. */
   replaceRecoveryCodes(userId: string, codeHashes: readonly string[], now: number, event: AuditEvent): Promise<void>;

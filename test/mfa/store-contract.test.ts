@@ -105,6 +105,7 @@ describe.each(stacks)("MfaStore contract: %s", (_, make) => {
     await stack.mfa.putPendingTotp(id, "s", T0);
     await stack.mfa.confirmTotp(id, "s", 1, hashes("k"), T0, event("mfa_totp_enabled", id));
     expect(await stack.mfa.removeTotp(id, false, event("mfa_totp_disabled", id))).toBe(true);
+    expect(await stack.mfa.removeTotp(id, true, event("mfa_totp_disabled", id))).toBe(false);
     expect(await stack.mfa.factors(id)).toEqual({ totp: false, recoveryCodes: 10 });
     const challenge: MfaChallenge = { tokenHash: `h-${crypto.randomUUID()}`, userId: id, tokenVersion: 0, mode: "token", expiresAt: T0 + 300_000 };
     await stack.mfa.issueChallenge(challenge, T0, event("mfa_challenge_issued", id));
