@@ -44,7 +44,7 @@ const SIGNED_IN = [401, 403, 429, 503];
 
 const native = group("native", "native", [
   ["post", "/auth/register", "Create an account and a session", { body: auth.registerBody, ok: [201, "The user and tokens (token mode) or cookies (cookie mode)"], errors: [...BODY, 409] }],
-  ["post", "/auth/login", "Start a session", { body: auth.loginBody, ok: [200, "The user and tokens, or cookies"], errors: [...BODY, 401, 403] }],
+  ["post", "/auth/login", "Start a session", { body: auth.loginBody, ok: [200, "The user and tokens, or cookies; for a user with a second factor, mfa_required with an mfa_token"], errors: [...BODY, 401, 403] }],
   ["post", "/auth/refresh", "Rotate a refresh token", { body: auth.refreshBody, ok: [200, "New tokens, or cookies"], errors: [...BODY, 401, 403] }],
   ["post", "/auth/logout", "End this session, or all of them", { body: auth.logoutBody, ok: [204, "Logged out"], errors: [...BODY, 401, 403], auth: "bearer" }],
   ["get", "/auth/me", "The signed-in user", { ok: [200, "The user"], errors: SIGNED_IN, auth: "bearer" }],
@@ -53,7 +53,7 @@ const native = group("native", "native", [
 const accountOps = group("account", "native", [
   ["post", "/auth/password", "Change the password (ends other sessions)", { body: account.changeBody, ok: [200, "A new session"], errors: [...BODY, 401, 403], auth: "bearer" }],
   ["post", "/auth/password/forgot", "Ask for a reset message", { body: account.forgotBody, ok: [202, "Accepted (whether or not the account exists)"], errors: BODY }],
-  ["post", "/auth/password/reset", "Set a new password with a reset token", { body: account.resetBody, ok: [200, "A new session"], errors: [...BODY, 401] }],
+  ["post", "/auth/password/reset", "Set a new password with a reset token", { body: account.resetBody, ok: [200, "A new session, or mfa_required for a user with a second factor"], errors: [...BODY, 401] }],
   ["post", "/auth/email/verify/request", "Send a verification message", { body: account.emptyBody, ok: [202, "Accepted"], errors: [...BODY, 401, 403], auth: "bearer" }],
   ["post", "/auth/email/verify", "Verify the email with a token", { body: account.verifyBody, ok: [200, "The user"], errors: [...BODY, 401] }],
   ["delete", "/auth/me", "Delete the account (password required)", { body: account.deleteBody, ok: [204, "Deleted"], errors: [...BODY, 401, 403], auth: "bearer" }],
