@@ -5,11 +5,13 @@ import type { LoginIdentifiers, UserRecord } from "../accounts/user-record";
 import type { AccountStore } from "./account-ports";
 import type { ClientStore, UserChange, UserDirectory } from "./admin-ports";
 import type { AuditEvent } from "../audit/event";
+import type { MfaStore } from "./mfa-ports";
 
 export * from "../accounts/user-record";
 export * from "./admin-ports";
 export * from "./account-ports";
 export * from "../audit/event";
+export * from "./mfa-ports";
 
 export interface UserStore {
   /**
@@ -165,6 +167,8 @@ export interface Stores {
   accounts?: AccountStore;
   directory?: UserDirectory;
   clients?: ClientStore;
+  /** The second factor (migration 0010); createApp fills it with the D1 adapter when missing. */
+  mfa?: MfaStore;
 }
 
 export type AllStores = Required<Stores>;
