@@ -5,8 +5,13 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM helper shared with the dev scripts
 import { generateSigningKey, randomSecret } from "./scripts/keys.mjs";
+// @ts-expect-error plain ESM script
+import { buildAll } from "./scripts/build.mjs";
 
 export default defineConfig(async () => {
+  // The generated assets (public/generated/, e.g. the OpenAPI document GET /openapi.json serves)
+  // before the pool reads wrangler.toml's [assets]: a fresh clone has none of them.
+  await buildAll();
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const rsa = generateSigningKey("RS256");
   const ec = generateSigningKey("ES256");

@@ -31,6 +31,13 @@ const persist = persistTo ? ["--persist-to", persistTo] : [];
 const setup = spawnSync(process.execPath, [path.join(root, "scripts/dev-setup.mjs"), ...persist], { cwd: root, stdio: "inherit" });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
 
+// Generated assets (public/generated/: the OpenAPI document) before wrangler reads [assets]. Not
+// wrangler.toml's [build] (tested with wrangler 4.86): its rebuild on a src/ change crashed the
+// reload ("Address already in use"), and with watch_dir elsewhere src/ edits stopped reloading at
+// all. A schema edit shows in /openapi.json after a restart of npm start.
+const build = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 // A fixed ISSUER for another port names endpoints this worker does not serve: say so.
 const devVars = path.join(root, ".dev.vars");
 const issuer = existsSync(devVars) ? /^ISSUER=(.*)$/m.exec(readFileSync(devVars, "utf8"))?.[1]?.trim() : undefined;

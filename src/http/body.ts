@@ -1,11 +1,21 @@
 // Request bodies: JSON only, as the README's Native API says (415 otherwise), 64 KiB at most (413),
 // malformed JSON 400, and schema failures 400 with one message per field. Nothing is hashed or
 // stored before the body has passed all of this.
+//
+// Schemas: write every request schema with zod/mini (`import * as z from "zod/mini"`; functions,
+// not methods: z.optional(s), s.check(z.minLength(1, "..."))), never `from "zod"`: classic zod is
+// not tree-shakable and alone was 760 KiB of the bundle (bench/README.md "Bundle and cold start").
+// The OpenAPI document is generated from the same schemas at build time (src/openapi/).
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { z } from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { AuthError } from "../errors";
 import type { AppEnv } from "./types";
+
+// zod/mini loads no locale; the English messages are the ones the answers have always carried
+// (e.g. 'Unrecognized key: "admin"'), so field errors stay byte-identical.
+z.config(en());
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -26,7 +36,7 @@ export function invalidFields(fields: Record<string, string>): AuthError {
   return new AuthError("invalid_request", "The request has invalid fields.", { fields });
 }
 
-export function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+export function validate<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
@@ -57,7 +67,7 @@ async function sentNoBody(c: Context<AppEnv>): Promise<boolean> {
  * (an optional body on a request that is not cookie-authenticated), sending no body at all is
  * accepted too; a body of any other type is still 415.
  */
-export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S, options: { emptyAllowed?: boolean } = {}): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodMiniType>(c: Context<AppEnv>, schema: S, options: { emptyAllowed?: boolean } = {}): Promise<z.infer<S>> {
   if (!isJson(c)) {
     if (options.emptyAllowed && (await sentNoBody(c))) return validate(schema, {});
     throw new AuthError("unsupported_media_type", "Send the request body as application/json.");
@@ -70,7 +80,7 @@ export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: 
 }
 
 /** For the cookie-session dialects, whose clients post HTML forms as well as JSON. */
-export async function readJsonOrForm<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
+export async function readJsonOrForm<S extends z.ZodMiniType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
   if (isJson(c)) return readJson(c, schema);
   if (!isForm(c)) throw new AuthError("unsupported_media_type", "Send the request body as application/json or a form.");
   let form: Record<string, string | File | (string | File)[]>;

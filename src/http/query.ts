@@ -2,11 +2,11 @@
 // not silently ignored) and each parameter given at most once (which of two values a proxy or a
 // cache would honour is anybody's guess).
 import type { Context } from "hono";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { invalidFields, validate } from "./body";
 import type { AppEnv } from "./types";
 
-export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.infer<S> {
+export function readQuery<S extends z.ZodMiniType>(c: Context<AppEnv>, schema: S): z.infer<S> {
   const all = c.req.queries();
   const repeated = Object.keys(all).find((name) => all[name]!.length > 1);
   if (repeated !== undefined) throw invalidFields({ [repeated]: "Give this parameter once." });

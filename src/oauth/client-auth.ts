@@ -10,7 +10,10 @@ import type { AppEnv } from "../http/types";
 import type { Runtime } from "../runtime";
 import type { ClientRecord } from "../storage/ports";
 import { throttleClientAuth } from "../throttling/rate-limit";
-import { optional, type Params } from "./params";
+import type * as z from "zod/mini";
+import type { clientParams } from "./params";
+
+type ClientParams = z.infer<typeof clientParams>;
 
 /** One answer for every failure (unknown client, wrong secret, malformed header): nothing to probe. */
 const failed = (reason: string) => new AuthError("invalid_client", "Client authentication failed.", { reason });
@@ -53,9 +56,9 @@ function fromBasic(header: string): Credentials {
 }
 
 /** The credentials the request presents; null when it presents none. */
-function presented(c: Context<AppEnv>, params: Params): Credentials | null {
+function presented(c: Context<AppEnv>, params: ClientParams): Credentials | null {
   const header = c.req.header("Authorization");
-  const [bodyId, bodySecret] = [optional(params, "client_id"), optional(params, "client_secret")];
+  const { client_id: bodyId, client_secret: bodySecret } = params;
   if (header !== undefined) {
     if (bodySecret !== undefined) throw new AuthError("invalid_request", "Send the client credentials in the Authorization header or in the body, not both.");
     const basic = fromBasic(header);
@@ -101,7 +104,7 @@ async function verify(rt: Runtime, credentials: Required<Credentials>): Promise<
 export type Caller = { kind: "confidential"; client: ClientRecord } | { kind: "public"; clientId: string } | { kind: "anonymous" };
 
 /** A confidential client's credentials, when sent, must be valid; a public client only names itself. */
-export async function identifyCaller(c: Context<AppEnv>, params: Params): Promise<Caller> {
+export async function identifyCaller(c: Context<AppEnv>, params: ClientParams): Promise<Caller> {
   const credentials = presented(c, params);
   if (!credentials) return { kind: "anonymous" };
   if (credentials.secret === undefined) return { kind: "public", clientId: credentials.clientId };
@@ -109,7 +112,7 @@ export async function identifyCaller(c: Context<AppEnv>, params: Params): Promis
 }
 
 /** The authenticated client; 401 invalid_client for anything less than valid credentials. */
-export async function authenticateClient(c: Context<AppEnv>, params: Params): Promise<ClientRecord> {
+export async function authenticateClient(c: Context<AppEnv>, params: ClientParams): Promise<ClientRecord> {
   const caller = await identifyCaller(c, params);
   if (caller.kind !== "confidential") throw failed(caller.kind === "public" ? "client_id without a secret" : "no client authentication");
   return caller.client;

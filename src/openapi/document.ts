@@ -1,8 +1,9 @@
-// GET /openapi.json: an OpenAPI 3.1 document built from operations.ts. Request bodies and query
-// parameters are z.toJSONSchema() of the very schemas the handlers validate with; OpenAPI 3.1's
-// Schema Object is JSON Schema draft 2020-12, zod 4's default target, so no translation is needed.
-// Built on first request and kept for the isolate's life: the schemas are constants.
-import { z } from "zod";
+// The OpenAPI 3.1 document, built from operations.ts. Request bodies and query parameters are
+// z.toJSONSchema() of the very schemas the handlers validate with; OpenAPI 3.1's Schema Object is
+// JSON Schema draft 2020-12, zod 4's default target, so no translation is needed. Run at build
+// time only (scripts/build/openapi.mjs writes public/generated/openapi.json): the worker never
+// imports this file, so neither the generator nor the operation table is in its bundle.
+import * as z from "zod/mini";
 import { ACCESS_COOKIE } from "../http/cookies";
 import { SESSION_COOKIE } from "../http/csrf";
 import { DIALECTS, errorResponse, errorSchemaName, type Dialect } from "./errors";
@@ -11,7 +12,7 @@ import { OPERATIONS, type Operation } from "./operations";
 type JsonSchema = Record<string, unknown>;
 
 /** The input side (before defaults and transforms) is what a client sends. */
-export function requestSchema(schema: z.ZodType): JsonSchema {
+export function requestSchema(schema: z.ZodMiniType): JsonSchema {
   const { $schema: _, ...json } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
   return json;
 }
@@ -77,9 +78,7 @@ export function buildDocument(operations: Operation[] = OPERATIONS): JsonSchema 
   };
 }
 
-let memo: string | undefined;
-
-/** The serialised document, built once per isolate. */
+/** The serialised document, as the build writes it. */
 export function openApiJson(): string {
-  return (memo ??= JSON.stringify(buildDocument()));
+  return JSON.stringify(buildDocument());
 }

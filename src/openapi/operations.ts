@@ -1,7 +1,7 @@
 // Every mounted operation with the zod schema its handler validates (imported from the route
 // module itself, so the document follows the validator), its success status and its error
 // statuses in its dialect. test/e2e/openapi.test.ts fails when this and createApp().routes differ.
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { auditQuery, clientBody, userPatch, usersQuery } from "../admin/schemas";
 import * as bearerApi from "../profiles/bearer-api";
 import * as cookieSession from "../profiles/cookie-session";
@@ -10,9 +10,9 @@ import * as simpleJwt from "../profiles/simplejwt";
 import * as v1Api from "../profiles/v1-api";
 import * as account from "../routes/account";
 import * as auth from "../routes/auth";
+import { introspectParams, revokeParams, tokenParams } from "../oauth/params";
 import { roleQuery } from "../routes/verify";
 import type { Dialect } from "./errors";
-import { introspectParams, revokeParams, tokenParams } from "./oauth-params";
 
 export interface Operation {
   method: "get" | "post" | "put" | "patch" | "delete" | "head" | "options";
@@ -20,12 +20,12 @@ export interface Operation {
   path: string;
   tag: string;
   summary: string;
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   /** The body may also be application/x-www-form-urlencoded (the same fields). */
   form?: boolean;
   /** OAuth: form first (RFC 6749), JSON accepted. */
   oauthParams?: boolean;
-  query?: z.ZodType;
+  query?: z.ZodMiniType;
   ok: [status: number, description: string];
   errors: number[];
   dialect: Dialect;

@@ -3,7 +3,7 @@
 // lifetime (3600 s when unset); JWT_ALGORITHM=HS256 with JWT_SECRET_KEY signs as the seed does.
 // Errors are FastAPI's `{ "detail": ... }`; validation errors are 422 with a `detail` list.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { authenticate } from "../accounts/authenticate";
 import { registerUser } from "../accounts/register";
 import { authenticateRequest } from "../http/access";
@@ -29,7 +29,7 @@ export const bearerApiShape: ErrorShape = (error) => {
   return { status: error.status, body: { detail: error.message } };
 };
 
-export const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField });
+export const registerBody = z.object({ username: usernameField, email: z.nullish(emailField), password: passwordField });
 export const loginBody = z.object({ username: identifierField, password: passwordField });
 
 const userView = ({ id, username, email }: UserRecord) => ({ user_id: id, username, email });

@@ -2,7 +2,7 @@
 // `csrftoken`; POST /accounts/logout/ needs the CSRF token and ends the session server-side.
 // Errors are `{ "error": <message>, "status": <status> }`.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { readJsonOrForm } from "../http/body";
 import { CSRF_HEADER, logInWithCookies, logOutWithCookies } from "../http/csrf";
 import { identifierField, passwordField } from "../http/fields";

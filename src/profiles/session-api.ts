@@ -2,7 +2,7 @@
 // session cookie and returns the CSRF token, logout that needs X-CSRFToken, and GET /api/user/.
 // Errors are DRF's: `{ "detail": ... }`, field errors `{ field: [message] }`.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { registerUser } from "../accounts/register";
 import type { UserRecord } from "../storage/ports";
 import { invalidFields, readJsonOrForm } from "../http/body";
@@ -25,7 +25,7 @@ export const sessionApiShape: ErrorShape = (error) => {
   return drfError(error);
 };
 
-export const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, password2: passwordField });
+export const registerBody = z.object({ username: usernameField, email: z.nullish(emailField), password: passwordField, password2: passwordField });
 export const loginBody = z.object({ username: identifierField, password: passwordField });
 
 /** The seed shows integer ids; ids here are UUID strings everywhere, for every profile. */

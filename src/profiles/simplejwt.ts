@@ -2,7 +2,7 @@
 // (single-use, reuse revokes the family); verify/ and blacklist/ as SimpleJWT has them.
 // Lifetimes: SIMPLEJWT_ACCESS_TOKEN_LIFETIME (300 s) and SIMPLEJWT_REFRESH_TOKEN_LIFETIME (86400 s).
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { authenticate } from "../accounts/authenticate";
 import { AuthError } from "../errors";
 import { verifyAccess } from "../http/access";
@@ -29,7 +29,7 @@ export const simpleJwtShape: ErrorShape = (error) => {
 
 export const loginBody = z.object({ username: identifierField, password: passwordField });
 export const refreshBody = z.object({ refresh: refreshTokenField });
-export const tokenBody = z.object({ token: z.string({ error: "This field is required." }).min(1, "This field may not be blank.").max(4096) });
+export const tokenBody = z.object({ token: z.string({ error: "This field is required." }).check(z.minLength(1, "This field may not be blank."), z.maxLength(4096)) });
 
 /**
  * SimpleJWT's verify/ accepts either kind of token; here the refresh token must be current. A bad

@@ -2,7 +2,7 @@
 // can use, refresh with { refresh_token }, logout with the bearer token (which then stops working).
 // Errors are `{ "error", "message", "code" }` with the HTTP status as `code`.
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { authenticate } from "../accounts/authenticate";
 import { registerWithSession } from "../sessions/register-session";
 import { authenticateRequest } from "../http/access";
@@ -23,7 +23,7 @@ export const v1ApiShape: ErrorShape = (error) => {
   return { status: error.status, body: { error: ERROR_NAMES[error.status] ?? error.code, message: error.message, code: error.status, ...fields } };
 };
 
-export const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField });
+export const registerBody = z.object({ username: usernameField, email: z.nullish(emailField), password: passwordField });
 export const loginBody = z.object({ username: identifierField, password: passwordField });
 export const refreshBody = z.object({ refresh_token: refreshTokenField });
 

@@ -3,7 +3,7 @@
 // messages leave after the response (delivery/deliver.ts). A cookie-authenticated change answers
 // in cookie mode, as the session it replaces was a cookie session.
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { reauthenticate } from "../accounts/authenticate";
 import { changePassword } from "../accounts/change-password";
 import { requestEmailVerification, verifyEmail } from "../accounts/email-verification";
@@ -24,10 +24,12 @@ import { answer, modeField } from "./auth";
  * Our tokens are 43 characters; a wrong one (a pasted link, another service's token) must be
  * answered invalid_grant, not oversized, so the cap only bounds abuse.
  */
-const tokenField = z.string({ error: "This field is required." }).min(1, "This field may not be blank.").max(512, "Ensure this field has no more than 512 characters.");
+const tokenField = z
+  .string({ error: "This field is required." })
+  .check(z.minLength(1, "This field may not be blank."), z.maxLength(512, "Ensure this field has no more than 512 characters."));
 
 export const changeBody = z.strictObject({ current_password: passwordField, new_password: passwordField });
-export const forgotBody = z.strictObject({ email: identifierField.optional(), identifier: identifierField.optional() });
+export const forgotBody = z.strictObject({ email: z.optional(identifierField), identifier: z.optional(identifierField) });
 export const resetBody = z.strictObject({ token: tokenField, new_password: passwordField, mode: modeField });
 export const verifyBody = z.strictObject({ token: tokenField });
 export const deleteBody = z.strictObject({ password: passwordField });

@@ -3,7 +3,7 @@
 // cookie mode sets HttpOnly cookies and answers no token, so no script on this origin or an allowed
 // one can ever read a refresh token. A refresh answers in the mode its token arrived in.
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { authenticate } from "../accounts/authenticate";
 import { publicUser } from "../accounts/user";
 import { authenticateRequest, noCredentials } from "../http/access";
@@ -17,17 +17,17 @@ import { registerWithSession } from "../sessions/register-session";
 import { endAllSessions, findCurrentRefreshFamily, findRefreshFamily, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
 
 export type Mode = "token" | "cookie";
-export const modeField = z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }).default("token");
-export const registerBody = z.object({ username: usernameField, email: emailField.nullish(), password: passwordField, mode: modeField });
+export const modeField = z._default(z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' }), "token");
+export const registerBody = z.object({ username: usernameField, email: z.nullish(emailField), password: passwordField, mode: modeField });
 export const loginBody = z.object({
-  identifier: identifierField.optional(),
-  username: identifierField.optional(),
-  email: identifierField.optional(),
+  identifier: z.optional(identifierField),
+  username: z.optional(identifierField),
+  email: z.optional(identifierField),
   password: passwordField,
   mode: modeField,
 });
-export const refreshBody = z.object({ refresh_token: refreshTokenField.optional() });
-export const logoutBody = z.object({ all: z.boolean({ error: "Must be true or false." }).optional(), refresh_token: refreshTokenField.optional() });
+export const refreshBody = z.object({ refresh_token: z.optional(refreshTokenField) });
+export const logoutBody = z.object({ all: z.optional(z.boolean({ error: "Must be true or false." })), refresh_token: z.optional(refreshTokenField) });
 
 export function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 201, mode: Mode) {
   c.header("Cache-Control", "no-store");

@@ -4,7 +4,7 @@
 // The access cookie is read with no Origin check: this answer changes nothing and reaches only
 // the gateway, and whether the original request may change state is the upstream's rule.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { AuthError } from "../errors";
 import { gatewayIdentity, holdsEvery, identityHeaders } from "../gateway/identity";
 import { bearerToken, noCredentials } from "../http/access";
@@ -12,7 +12,8 @@ import { validate } from "../http/body";
 import { accessCookie } from "../http/cookies";
 import type { AppEnv } from "../http/types";
 
-export const roleQuery = z.object({ role: z.array(z.string().min(1, "This field may not be blank.").max(100, "Ensure this field has no more than 100 characters.")).default([]) });
+const roleField = z.string().check(z.minLength(1, "This field may not be blank."), z.maxLength(100, "Ensure this field has no more than 100 characters."));
+export const roleQuery = z.object({ role: z._default(z.array(roleField), []) });
 
 export const verifyRoutes = new Hono<AppEnv>().all("/verify", async (c) => {
   const bearer = bearerToken(c);

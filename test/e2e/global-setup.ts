@@ -9,4 +9,7 @@ export default function setup(): void {
   const root = path.resolve(import.meta.dirname, "../..");
   const run = spawnSync(process.execPath, ["scripts/dev-setup.mjs"], { cwd: root, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`scripts/dev-setup.mjs failed:\n${run.stdout}${run.stderr}`);
+  // The generated assets once, too (each worker's start rebuilds them; unchanged files are not rewritten).
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stdout}${build.stderr}`);
 }

@@ -1,14 +1,17 @@
 // GET /openapi.json, checked in Node (the validator reads its meta-schemas from disk): every
 // mounted route is in the document and nothing else is, a maintained OpenAPI 3.1 validator accepts
-// it, and request bodies are derived from the zod schemas the handlers validate with.
+// it, and request bodies are derived from the zod/mini schemas the handlers validate with.
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { createApp } from "../../src/app";
 import { buildDocument, requestSchema } from "../../src/openapi/document";
 import { OPERATIONS } from "../../src/openapi/operations";
 import { PROFILE_GATES } from "../../src/profiles";
 import * as auth from "../../src/routes/auth";
+import { clientCredentialsParams, introspectParams, refreshTokenParams, tokenParams } from "../../src/oauth/params";
 
 type Doc = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>> };
 
@@ -80,11 +83,32 @@ describe("GET /openapi.json", () => {
   });
 
   it("changing the zod schema changes the document (derived, not hand-written)", () => {
-    const changed = auth.loginBody.extend({ otp: z.string().length(6) });
+    const changed = z.extend(auth.loginBody, { otp: z.string().check(z.length(6)) });
     const operations = OPERATIONS.map((op) => (op.body === auth.loginBody && op.path === "/auth/login" ? { ...op, body: changed } : op));
     const schema = (buildDocument(operations) as Doc).paths["/auth/login"]!.post!.requestBody!.content["application/json"]!.schema;
     expect(schema).toEqual(requestSchema(changed));
     expect(schema).toMatchObject({ properties: { otp: { type: "string", minLength: 6, maxLength: 6 } }, required: ["password", "otp"] });
+  });
+
+  it("the /oauth/* parameters are the schemas the handlers validate with, form first (RFC 6749), JSON too", () => {
+    const token = OPERATIONS.find((op) => op.path === "/oauth/token")!;
+    expect(token.body).toBe(tokenParams);
+    const content = doc.paths["/oauth/token"]!.post!.requestBody!.content;
+    expect(Object.keys(content)).toEqual(["application/x-www-form-urlencoded", "application/json"]);
+    expect(content["application/x-www-form-urlencoded"]!.schema).toEqual(requestSchema(tokenParams));
+    expect(content["application/json"]!.schema).toMatchObject({
+      oneOf: [
+        { properties: { grant_type: { const: "client_credentials" } }, required: ["grant_type"] },
+        { properties: { grant_type: { const: "refresh_token" }, refresh_token: { type: "string", minLength: 1, maxLength: 8192 } }, required: ["grant_type", "refresh_token"] },
+      ],
+    });
+    expect(requestSchema(tokenParams)).toEqual({ oneOf: [requestSchema(clientCredentialsParams), requestSchema(refreshTokenParams)] });
+    expect(doc.paths["/oauth/introspect"]!.post!.requestBody!.content["application/json"]!.schema).toEqual(requestSchema(introspectParams));
+  });
+
+  it("the file the worker serves is this document, as the build wrote it (the e2e global setup runs scripts/build.mjs)", () => {
+    const built = readFileSync(path.resolve(import.meta.dirname, "../../public/generated/openapi.json"), "utf8");
+    expect(built).toBe(JSON.stringify(buildDocument()));
   });
 
   it("every error status points at its dialect's schema", () => {
