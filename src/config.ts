@@ -1,6 +1,7 @@
 // Typed, validated configuration read from the Worker's env. It fails closed: a problem is
 // collected into `problems`, and every token-issuing route and /healthz then answer 503.
 import { unavailable } from "./errors";
+import { readWebAuthnConfig, type WebAuthnConfig } from "./passkeys/relying-party";
 
 export type SigningAlgorithm = "RS256" | "ES256" | "EdDSA" | "HS256";
 export type PasswordAlgorithm = "pbkdf2_sha256" | "pbkdf2_sha512";
@@ -45,6 +46,8 @@ export interface Config {
   delivery: Delivery;
   /** APP_URL: the front end that receives the links in messages (unset: see delivery/message.ts). */
   appUrl: string | null;
+  /** WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS (passkeys/relying-party.ts); only the passkey routes depend on it. */
+  webauthn: WebAuthnConfig;
   /** Everything that makes the service unusable; empty when healthy. */
   problems: string[];
 }
@@ -182,6 +185,7 @@ export function readConfig(env: RawEnv): Config {
     requireVerifiedEmail: oneOf(env, "REQUIRE_VERIFIED_EMAIL", ["false", "true"] as const, "false", problems) === "true",
     delivery: readDelivery(env, dev),
     appUrl,
+    webauthn: readWebAuthnConfig(env, dev),
     problems,
   };
 }

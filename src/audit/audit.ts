@@ -20,6 +20,10 @@ const LEVEL: Record<EventName, LogLevel> = {
   email_verified: "info",
   account_deleted: "info",
   delivery_failed: "warn",
+  passkey_registered: "info",
+  passkey_removed: "info",
+  passkey_login_success: "info",
+  passkey_login_failure: "info",
   // Administrators' changes: warn, as each one changes who may do what.
   admin_user_updated: "warn",
   admin_user_disabled: "warn",
