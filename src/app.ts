@@ -16,6 +16,7 @@ import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { verifyRoutes } from "./routes/verify";
 import { oauthRoutes } from "./routes/oauth";
+import { passkeyRoutes } from "./routes/passkeys";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
@@ -44,6 +45,7 @@ export function createApp(options: RuntimeOptions = {}) {
   app.route("/auth", sessionRoutes);
   app.route("/auth", accountRoutes);
   app.route("/auth", verifyRoutes);
+  app.route("/auth", passkeyRoutes);
   app.route("/admin", adminRoutes);
   app.route("/oauth", oauthRoutes);
   app.route("/", openApiRoutes);

@@ -36,7 +36,7 @@ export const deleteBody = z.strictObject({ password: passwordField });
 export const emptyBody = z.strictObject({});
 
 /** The signed-in user, by bearer token or access cookie; a cookie needs an allowed Origin (CSRF). */
-async function signedIn(c: Context<AppEnv>) {
+export async function signedIn(c: Context<AppEnv>) {
   const auth = await authenticateRequest(c);
   if (auth.via === "cookie") assertSameOriginForCookie(c);
   return auth;
