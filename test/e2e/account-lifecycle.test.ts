@@ -1,6 +1,6 @@
 // The account lifecycle end to end, against the worker started as `npm start` starts it, with a
 // real webhook receiver (node:http on a loopback port) that checks each Standard Webhooks
-// signature with node:crypto, independently of the worker's `standardwebhooks` package:
+// signature with node:crypto, independently of the worker's WebCrypto signing:
 // HMAC-SHA256 over "id.timestamp.body" with the base64 key after "whsec_", header "v1,<base64>".
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";

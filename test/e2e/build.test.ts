@@ -2,6 +2,7 @@
 // match wrangler.toml, and the whole project typechecks.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -43,7 +44,7 @@ describe("build", () => {
     expect(run.status).toBe(0);
   });
 
-  it("builds the worker bundle with wrangler deploy --dry-run and lists its bindings", () => {
+  it("builds the worker bundle with wrangler deploy --dry-run, lists its bindings, and keeps it within 64 KiB gzipped", () => {
     const out = mkdtempSync(path.join(tmpdir(), "edge-auth-dry-"));
     try {
       const run = spawnSync(path.join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out], {
@@ -56,6 +57,12 @@ describe("build", () => {
       const bundle = path.join(out, "index.js");
       expect(existsSync(bundle)).toBe(true);
       expect(statSync(bundle).size).toBeGreaterThan(10_000);
+      // Issue 14's budget (bench/README.md "Bundle and cold start"): minified, with its source map
+      // for readable stack traces, at most 64 KiB gzipped. Classic zod or the OpenAPI generator
+      // back in the worker would each break it.
+      expect(run.stdout).toMatch(/env\.ASSETS/);
+      expect(existsSync(`${bundle}.map`)).toBe(true);
+      expect(gzipSync(readFileSync(bundle)).byteLength).toBeLessThanOrEqual(64 * 1024);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
