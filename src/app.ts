@@ -14,6 +14,7 @@ import { openApiRoutes } from "./openapi/route";
 import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { mfaRoutes } from "./routes/mfa";
 import { verifyRoutes } from "./routes/verify";
 import { oauthRoutes } from "./routes/oauth";
 import { passkeyRoutes } from "./routes/passkeys";
@@ -46,6 +47,7 @@ export function createApp(options: RuntimeOptions = {}) {
   app.route("/auth", accountRoutes);
   app.route("/auth", verifyRoutes);
   app.route("/auth", passkeyRoutes);
+  app.route("/auth", mfaRoutes);
   app.route("/admin", adminRoutes);
   app.route("/oauth", oauthRoutes);
   app.route("/", openApiRoutes);

@@ -42,6 +42,12 @@ export interface Config {
   auditRetentionDays: number;
   /** REQUIRE_VERIFIED_EMAIL: login refuses an account whose email is not verified (after the password check). */
   requireVerifiedEmail: boolean;
+  /**
+   * MFA_PROFILES: "refuse" (default) answers a user with a second factor 401 in a profile's dialect,
+   * which cannot ask for the second step; "allow" lets such users log in there with the password
+   * alone, the operator's explicit choice (docs/mfa.md, "Profiles").
+   */
+  mfaProfiles: "refuse" | "allow";
   /** How reset and verification messages leave; see readDelivery. */
   delivery: Delivery;
   /** APP_URL: the front end that receives the links in messages (unset: see delivery/message.ts). */
@@ -183,6 +189,7 @@ export function readConfig(env: RawEnv): Config {
     previousRefreshSecret,
     auditRetentionDays: seconds(env, "AUDIT_RETENTION_DAYS", 90, problems, "days"),
     requireVerifiedEmail: oneOf(env, "REQUIRE_VERIFIED_EMAIL", ["false", "true"] as const, "false", problems) === "true",
+    mfaProfiles: oneOf(env, "MFA_PROFILES", ["refuse", "allow"] as const, "refuse", problems),
     delivery: readDelivery(env, dev),
     appUrl,
     webauthn: readWebAuthnConfig(env, dev),

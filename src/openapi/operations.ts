@@ -10,6 +10,7 @@ import * as simpleJwt from "../profiles/simplejwt";
 import * as v1Api from "../profiles/v1-api";
 import * as account from "../routes/account";
 import * as auth from "../routes/auth";
+import * as mfaRoutes from "../routes/mfa";
 import { introspectParams, revokeParams, tokenParams } from "../oauth/params";
 import * as passkey from "../passkeys/schemas";
 import { roleQuery } from "../routes/verify";
@@ -73,11 +74,20 @@ const sessions = group("sessions", "native", [
   ["delete", "/auth/sessions/{id}", "End one session", { ok: [204, "Ended"], errors: [...SIGNED_IN, 404], auth: "bearer" }],
 ]);
 
+const mfa = group("mfa", "native", [
+  ["post", "/auth/mfa/totp/enroll", "Start a TOTP enrollment (secret, otpauth URI, QR code)", { body: account.emptyBody, ok: [200, "secret, otpauth_uri, qr_svg; nothing active until confirmed"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["post", "/auth/mfa/totp/confirm", "Confirm TOTP with a first code", { body: mfaRoutes.confirmBody, ok: [200, "Ten recovery codes, shown once"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["delete", "/auth/mfa/totp", "Disable TOTP (password or code)", { body: mfaRoutes.changeBody, ok: [204, "Disabled"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["post", "/auth/mfa/recovery-codes", "Replace the recovery codes (password or code)", { body: mfaRoutes.changeBody, ok: [200, "Ten new recovery codes"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["post", "/auth/mfa/verify", "The login's second step: mfa_token and a code or recovery code", { body: mfaRoutes.verifyBody, ok: [200, "The user and tokens, or cookies"], errors: [...BODY, 401] }],
+]);
+
 const admin = group("admin", "native", [
   ["get", "/admin/users", "Search users", { query: usersQuery, ok: [200, "A page of users"], errors: [400, ...SIGNED_IN], auth: "admin" }],
   ["get", "/admin/users/{id}", "A user and their sessions", { ok: [200, "The user"], errors: [...SIGNED_IN, 404], auth: "admin" }],
   ["patch", "/admin/users/{id}", "Change roles, is_active, email", { body: userPatch, ok: [200, "The user"], errors: [...BODY, 401, 403, 404, 409], auth: "admin" }],
   ["post", "/admin/users/{id}/logout", "End all the user's sessions", { ok: [204, "Done"], errors: [...SIGNED_IN, 404], auth: "admin" }],
+  ["delete", "/admin/users/{id}/mfa", "Reset the user's second factors", { ok: [204, "Reset"], errors: [...SIGNED_IN, 404], auth: "admin" }],
   ["delete", "/admin/users/{id}", "Delete a user", { ok: [204, "Deleted"], errors: [...SIGNED_IN, 404], auth: "admin" }],
   ["get", "/admin/audit", "The audit log", { query: auditQuery, ok: [200, "A page of events"], errors: [400, ...SIGNED_IN], auth: "admin" }],
   ["post", "/admin/clients", "Create a service client (the secret is shown once)", { body: clientBody, ok: [201, "The client and its secret"], errors: [...BODY, 401, 403], auth: "admin" }],
@@ -141,4 +151,4 @@ const profiles = [
   ]),
 ];
 
-export const OPERATIONS: Operation[] = [...native, ...accountOps, ...passkeys, ...sessions, ...admin, ...oauth, ...gateway, ...discovery, ...profiles];
+export const OPERATIONS: Operation[] = [...native, ...accountOps, ...sessions, ...mfa, ...passkeys, ...admin, ...oauth, ...gateway, ...discovery, ...profiles];

@@ -6,12 +6,14 @@ import type { AccountStore } from "./account-ports";
 import type { ClientStore, UserChange, UserDirectory } from "./admin-ports";
 import type { AuditEvent } from "../audit/event";
 import type { ChallengeStore, PasskeyStore } from "./passkey-ports";
+import type { MfaStore } from "./mfa-ports";
 
 export * from "../accounts/user-record";
 export * from "./admin-ports";
 export * from "./account-ports";
 export * from "../audit/event";
 export * from "./passkey-ports";
+export * from "./mfa-ports";
 
 export interface UserStore {
   /**
@@ -170,6 +172,8 @@ export interface Stores {
   /** Optional when injecting: passkeys (D1) and their issued challenges (KV). */
   passkeys?: PasskeyStore;
   challenges?: ChallengeStore;
+  /** The second factor (migration 0010); createApp fills it with the D1 adapter when missing. */
+  mfa?: MfaStore;
 }
 
 export type AllStores = Required<Stores>;
