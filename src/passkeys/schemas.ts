@@ -3,7 +3,6 @@
 // members base64url without padding. Members a browser adds that the checks do not use
 // (authenticatorAttachment, clientExtensionResults, response.publicKey, ...) are accepted and ignored.
 import * as z from "zod/mini";
-import { modeField } from "../routes/auth";
 
 const base64url = (max: number) =>
   z.string({ error: "Must be a base64url string." }).check(
@@ -44,4 +43,12 @@ const passkeyName = z.string({ error: "Must be a string." }).check(z.trim(), z.m
 export const registerOptionsBody = z.strictObject({});
 export const registerVerifyBody = z.strictObject({ credential: registrationCredential, name: z.optional(passkeyName) });
 export const loginOptionsBody = z.strictObject({});
-export const loginVerifyBody = z.strictObject({ credential: assertionCredential, mode: modeField });
+// Our mfa_tokens are 43 characters; a wrong one is answered invalid_grant, not oversized.
+const mfaToken = z.string({ error: "Must be a string." }).check(z.minLength(1, "This field may not be blank."), z.maxLength(512, "Ensure this field has no more than 512 characters."));
+
+/** `mode` defaults to "token"; with `mfa_token` (the second step after a password) it is the login's. */
+export const loginVerifyBody = z.strictObject({
+  credential: assertionCredential,
+  mode: z.optional(z.enum(["token", "cookie"], { error: 'Must be "token" or "cookie".' })),
+  mfa_token: z.optional(mfaToken),
+});

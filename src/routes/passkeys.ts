@@ -1,10 +1,12 @@
 // Passkeys (README "Passkeys", docs/passkeys.md): registration for the signed-in user, the
-// usernameless login that opens a session (token or cookie mode, as /auth/login), list and
-// removal. The relying party is resolved first, so an unconfigured production fails closed (503)
+// usernameless login that opens a session (token or cookie mode, as /auth/login) or completes a
+// password login's second step (mfa_token, src/mfa/challenge.ts), list and removal. The relying party is resolved first, so an unconfigured production fails closed (503)
 // before any work.
 import { Hono } from "hono";
-import { readJson } from "../http/body";
+import { assertUsable } from "../config";
+import { invalidFields, readJson } from "../http/body";
 import type { AppEnv } from "../http/types";
+import { completeSecondStep, pendingSecondStep } from "../mfa/challenge";
 import { authenticationOptions, verifyPasskeyLogin } from "../passkeys/login";
 import { listPasskeys, publicPasskey, removePasskey } from "../passkeys/manage";
 import { registerPasskey, registrationOptions } from "../passkeys/register";
@@ -41,8 +43,17 @@ export const passkeyRoutes = new Hono<AppEnv>()
     const rp = relyingParty(c.get("rt"), c.req.url);
     const body = await readJson(c, loginVerifyBody);
     const rt = c.get("rt");
-    const user = await verifyPasskeyLogin(rt, body.credential, rp);
-    return answer(c, await startSession(rt, user), 200, body.mode);
+    if (body.mfa_token === undefined) {
+      const user = await verifyPasskeyLogin(rt, body.credential, rp);
+      return answer(c, await startSession(rt, user), 200, body.mode ?? "token");
+    }
+    // The second step after a password: the assertion must be of the mfa_token's user's passkey.
+    assertUsable(rt.config);
+    const pending = await pendingSecondStep(rt, body.mfa_token);
+    const mode = pending.challenge.mode;
+    if (body.mode !== undefined && body.mode !== mode) throw invalidFields({ mode: `Must be "${mode}", the mode of the login that issued this mfa_token.` });
+    await verifyPasskeyLogin(rt, body.credential, rp, pending.user.id);
+    return answer(c, await completeSecondStep(rt, pending, "passkey"), 200, mode);
   })
   .get("/passkeys", async (c) => {
     const { user } = await signedIn(c);
