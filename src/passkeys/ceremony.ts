@@ -47,13 +47,13 @@ const flag = (authData: Uint8Array, bit: number) => (authData[32]! & bit) !== 0;
 /** L3 §5.8.4 AuthenticatorTransport values; unknown ones are dropped, not stored. */
 const TRANSPORTS = new Set(["ble", "hybrid", "internal", "nfc", "smart-card", "usb"]);
 
-export function decodeField(value: string | undefined | null, name: string): Uint8Array {
+function decodeField(value: string | undefined | null, name: string): Uint8Array {
   const bytes = value == null ? null : decodeBase64Url(value);
   if (!bytes || bytes.byteLength === 0) throw malformed(`${name} must be base64url.`);
   return bytes;
 }
 
-export function readClientData(credential: CredentialJson): ClientData {
+function readClientData(credential: CredentialJson): ClientData {
   if (credential.rawId !== undefined && credential.rawId !== credential.id) throw malformed("rawId must equal id.");
   const bytes = decodeField(credential.response.clientDataJSON, "response.clientDataJSON");
   try {
@@ -108,10 +108,22 @@ const aaguidOf = (bytes: Uint8Array) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
 
-/** §7.1: a new credential for `rp`, answering `challenge`; what is stored of it. */
-export async function verifyRegistration(credential: CredentialJson, clientData: ClientData, challenge: string, rp: RelyingParty, refuse: Refuse): Promise<NewCredential> {
+/** A registration response decoded, every malformed member refused (400) before any challenge is spent. */
+export interface Attestation {
+  credential: CredentialJson;
+  clientData: ClientData;
+  authData: Uint8Array;
+  parsed: AuthenticatorData;
+}
+
+export function readAttestation(credential: CredentialJson): Attestation {
+  const clientData = readClientData(credential);
   const authData = authDataOfAttestation(decodeField(credential.response.attestationObject, "response.attestationObject"));
-  const parsed = parseAuthData(authData, "response.attestationObject authData");
+  return { credential, clientData, authData, parsed: parseAuthData(authData, "response.attestationObject authData") };
+}
+
+/** §7.1: a new credential for `rp`, answering `challenge`; what is stored of it. */
+export async function verifyRegistration({ credential, clientData, authData, parsed }: Attestation, challenge: string, rp: RelyingParty, refuse: Refuse): Promise<NewCredential> {
   checkClientData(clientData, "webauthn.create", challenge, rp, refuse);
   await checkAuthenticatorData(authData, parsed, rp, refuse);
   const attested = parsed.credential;
@@ -138,11 +150,24 @@ export interface StoredCredential {
   userHandle: string;
 }
 
-/** §7.2: an assertion by `stored` for `rp`, answering `challenge`; its new counter and backup state. */
-export async function verifyAssertion(credential: CredentialJson, clientData: ClientData, challenge: string, stored: StoredCredential, rp: RelyingParty, refuse: Refuse) {
+/** An authentication response decoded, every malformed member refused (400) before any challenge is spent. */
+export interface Assertion {
+  credential: CredentialJson;
+  clientData: ClientData;
+  authData: Uint8Array;
+  parsed: AuthenticatorData;
+  signature: Uint8Array;
+}
+
+export function readAssertion(credential: CredentialJson): Assertion {
+  const clientData = readClientData(credential);
   const authData = decodeField(credential.response.authenticatorData, "response.authenticatorData");
   const signature = decodeField(credential.response.signature, "response.signature");
-  const parsed = parseAuthData(authData, "response.authenticatorData");
+  return { credential, clientData, authData, parsed: parseAuthData(authData, "response.authenticatorData"), signature };
+}
+
+/** §7.2: an assertion by `stored` for `rp`, answering `challenge`; its new counter and backup state. */
+export async function verifyAssertion({ credential, clientData, authData, parsed, signature }: Assertion, challenge: string, stored: StoredCredential, rp: RelyingParty, refuse: Refuse) {
   // §7.2 step 6: a discoverable credential names its user; it must be the credential's owner.
   if (credential.response.userHandle != null && credential.response.userHandle !== stored.userHandle) throw refuse("user handle is not the credential's");
   checkClientData(clientData, "webauthn.get", challenge, rp, refuse);

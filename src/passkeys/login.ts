@@ -7,7 +7,7 @@ import { AuthError, isAuthError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
 import { throttle } from "../throttling/rate-limit";
-import { readClientData, verifyAssertion, type CredentialJson } from "./ceremony";
+import { readAssertion, verifyAssertion, type CredentialJson } from "./ceremony";
 import { CHALLENGE_TTL_SECONDS, issueChallenge, spendChallenge } from "./challenges";
 import { userHandleOf } from "./register";
 import type { RelyingParty } from "./relying-party";
@@ -31,16 +31,17 @@ export async function verifyPasskeyLogin(rt: Runtime, credential: CredentialJson
   await throttle(rt, "passkey");
   let userId: string | null = null;
   try {
-    const clientData = readClientData(credential);
-    await spendChallenge(rt, clientData, "login", null, refuse);
+    const assertion = readAssertion(credential);
     const passkey = await rt.stores.passkeys.find(credential.id);
+    userId = passkey?.userId ?? null;
+    // Spent whatever follows, so no assertion can be tried twice against one challenge.
+    await spendChallenge(rt, assertion.clientData, "login", null, refuse);
     if (!passkey) throw refuse("unknown credential");
-    userId = passkey.userId;
     if (expectedUserId !== null && passkey.userId !== expectedUserId) throw refuse("credential of another user than the mfa_token's");
     const user = await rt.stores.users.findById(passkey.userId);
     if (!user || !user.isActive) throw refuse("inactive account");
     const stored = { publicKey: passkey.publicKey, signCount: passkey.signCount, userHandle: userHandleOf(passkey.userId) };
-    const { signCount, backedUp } = await verifyAssertion(credential, clientData, clientData.challenge, stored, rp, refuse);
+    const { signCount, backedUp } = await verifyAssertion(assertion, assertion.clientData.challenge, stored, rp, refuse);
     // REQUIRE_VERIFIED_EMAIL, as for a password login: said only to whoever just proved the passkey.
     if (rt.config.requireVerifiedEmail && !user.emailVerified) {
       throw new AuthError("email_not_verified", "Verify your email address before logging in.", { reason: "email not verified" });

@@ -6,7 +6,7 @@ import { encodeBase64Url, utf8 } from "../crypto/bytes";
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { PasskeyRecord, UserRecord } from "../storage/ports";
-import { readClientData, verifyRegistration, type CredentialJson } from "./ceremony";
+import { readAttestation, verifyRegistration, type CredentialJson } from "./ceremony";
 import { CHALLENGE_TTL_SECONDS, issueChallenge, spendChallenge } from "./challenges";
 import { SUPPORTED_ALGORITHMS } from "./public-key";
 import type { RelyingParty } from "./relying-party";
@@ -41,9 +41,9 @@ export async function registrationOptions(rt: Runtime, user: UserRecord, rp: Rel
 }
 
 export async function registerPasskey(rt: Runtime, user: UserRecord, credential: CredentialJson, name: string | undefined, rp: RelyingParty): Promise<PasskeyRecord> {
-  const clientData = readClientData(credential);
-  await spendChallenge(rt, clientData, "register", user.id, refuse);
-  const verified = await verifyRegistration(credential, clientData, clientData.challenge, rp, refuse);
+  const attestation = readAttestation(credential);
+  await spendChallenge(rt, attestation.clientData, "register", user.id, refuse);
+  const verified = await verifyRegistration(attestation, attestation.clientData.challenge, rp, refuse);
   if ((await rt.stores.passkeys.list(user.id)).length >= MAX_PASSKEYS) {
     throw new AuthError("conflict", `An account can have at most ${MAX_PASSKEYS} passkeys; remove one first.`);
   }
