@@ -78,7 +78,7 @@ function checkClientData(clientData: ClientData, type: ClientData["type"], chall
 async function checkAuthenticatorData(authData: Uint8Array, parsed: AuthenticatorData, rp: RelyingParty, refuse: Refuse): Promise<void> {
   if (!timingSafeEqual(parsed.relyingPartyIdHash, await sha256(rp.id))) throw refuse("rpIdHash is not this RP ID");
   if (!parsed.userPresent) throw refuse("user not present");
-  // A passkey on its own counts as multi-factor (DESIGN §7.5): only with user verification.
+  // A passkey on its own counts as multi-factor (docs/passkeys.md): only with user verification.
   if (!parsed.userVerified) throw refuse("user not verified");
   if (flag(authData, 0x10) && !flag(authData, 0x08)) throw refuse("backed up but not backup eligible");
 }

@@ -1,6 +1,6 @@
 // Signing in with a passkey (WebAuthn L3 §7.2): usernameless, so the options name no credential
 // and the assertion's credential id and user handle say whose it is. User verification is
-// required, which makes a passkey login multi-factor on its own (DESIGN §7.5). Every failure
+// required, which makes a passkey login multi-factor on its own (docs/passkeys.md). Every failure
 // answers the same 401 and is audited with its reason; the client throttle runs before any work.
 import { audit, auditEvent, logAudit } from "../audit/audit";
 import { AuthError, isAuthError } from "../errors";

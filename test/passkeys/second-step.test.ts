@@ -1,4 +1,4 @@
-// A passkey as the second step after a password (DESIGN §7.5): /auth/login answers mfa_required
+// A passkey as the second step after a password (docs/passkeys.md): /auth/login answers mfa_required
 // for a user with a passkey, and /auth/passkeys/login/verify with that mfa_token accepts only an
 // assertion of that user's own passkey, once.
 import { describe, expect, it } from "vitest";
