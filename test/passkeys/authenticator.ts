@@ -54,8 +54,26 @@ const sha256 = async (data: Uint8Array | string) => new Uint8Array(await crypto.
 
 export const FLAGS = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40 } as const;
 
+/** COSE algorithms (RFC 9053): -7 ES256, -8 EdDSA (Ed25519), -257 RS256. */
+export type Alg = -7 | -8 | -257;
+
+const KEY_PARAMS: Record<Alg, SubtleCryptoGenerateKeyAlgorithm> = {
+  [-7]: { name: "ECDSA", namedCurve: "P-256" },
+  [-8]: { name: "Ed25519" },
+  [-257]: { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: "SHA-256" },
+};
+const SIGN_PARAMS: Record<Alg, SubtleCryptoSignAlgorithm> = { [-7]: { name: "ECDSA", hash: "SHA-256" }, [-8]: { name: "Ed25519" }, [-257]: { name: "RSASSA-PKCS1-v1_5" } };
+
+/** RFC 9053 COSE_Key maps: kty 2 (EC2) crv 1, kty 1 (OKP) crv 6, kty 3 (RSA) n and e. */
+function coseKey(alg: Alg, jwk: JsonWebKey): Map<number, Cbor> {
+  if (alg === -7) return new Map<number, Cbor>([[1, 2], [3, -7], [-1, 1], [-2, fromB64url(jwk.x!)], [-3, fromB64url(jwk.y!)]]);
+  if (alg === -8) return new Map<number, Cbor>([[1, 1], [3, -8], [-1, 6], [-2, fromB64url(jwk.x!)]]);
+  return new Map<number, Cbor>([[1, 3], [3, -257], [-1, fromB64url(jwk.n!)], [-2, fromB64url(jwk.e!)]]);
+}
+
 export interface SoftCredential {
   id: Uint8Array;
+  alg: Alg;
   keys: CryptoKeyPair;
   rpId: string;
   userHandle: string;
@@ -84,12 +102,12 @@ export class SoftAuthenticator {
     return enc.encode(JSON.stringify({ type: o.type ?? type, challenge: o.challenge ?? challenge, origin: o.origin ?? this.origin, crossOrigin: o.crossOrigin ?? false }));
   }
 
-  /** navigator.credentials.create() answering creation options JSON: a discoverable ES256 credential. */
-  async create(options: { challenge: string; rp: { id: string }; user: { id: string } }, o: CeremonyOverrides = {}) {
-    const keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  /** navigator.credentials.create() answering creation options JSON: a discoverable credential, ES256 unless `alg` says otherwise. */
+  async create(options: { challenge: string; rp: { id: string }; user: { id: string } }, o: CeremonyOverrides = {}, alg: Alg = -7) {
+    const keys = (await crypto.subtle.generateKey(KEY_PARAMS[alg], true, ["sign", "verify"])) as CryptoKeyPair;
     const jwk = (await crypto.subtle.exportKey("jwk", keys.publicKey)) as JsonWebKey;
-    const cose = new Map<number, Cbor>([[1, 2], [3, -7], [-1, 1], [-2, fromB64url(jwk.x!)], [-3, fromB64url(jwk.y!)]]);
-    const credential: SoftCredential = { id: crypto.getRandomValues(new Uint8Array(16)), keys, rpId: options.rp.id, userHandle: options.user.id, counter: o.counter ?? 0 };
+    const cose = coseKey(alg, jwk);
+    const credential: SoftCredential = { id: crypto.getRandomValues(new Uint8Array(16)), alg, keys, rpId: options.rp.id, userHandle: options.user.id, counter: o.counter ?? 0 };
     const idLength = Uint8Array.of(credential.id.length >> 8, credential.id.length & 255);
     const authData = concat(
       await sha256(o.rpId ?? options.rp.id),
@@ -115,11 +133,11 @@ export class SoftAuthenticator {
     const counter = o.counter ?? credential.counter;
     const authData = concat(await sha256(o.rpId ?? options.rpId), Uint8Array.of(o.flags ?? FLAGS.UP | FLAGS.UV | FLAGS.BE | FLAGS.BS), counterBytes(counter));
     const clientDataJSON = this.clientData("webauthn.get", options.challenge, o);
-    const raw = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, credential.keys.privateKey, concat(authData, await sha256(clientDataJSON))));
+    const raw = new Uint8Array(await crypto.subtle.sign(SIGN_PARAMS[credential.alg], credential.keys.privateKey, concat(authData, await sha256(clientDataJSON))));
     const id = b64url(credential.id);
     return {
       id, rawId: id, type: "public-key", authenticatorAttachment: "platform", clientExtensionResults: {},
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(derSignature(raw)), userHandle: o.userHandle === undefined ? credential.userHandle : o.userHandle },
+      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(credential.alg === -7 ? derSignature(raw) : raw), userHandle: o.userHandle === undefined ? credential.userHandle : o.userHandle },
     };
   }
 }

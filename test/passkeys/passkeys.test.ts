@@ -2,7 +2,7 @@
 // the list, usernameless login into a session (token and cookie mode) and removal, driven by a
 // software authenticator that shares no code with the service.
 import { describe, expect, it } from "vitest";
-import { json, setCookies, testEnv } from "../helpers";
+import { json, registerUser, setCookies, STRONG_PASSWORD, testEnv } from "../helpers";
 import { FLAGS, SoftAuthenticator } from "./authenticator";
 import { bearer, loginOptions, ORIGIN, passkeyClient, RP_ID, userWithPasskey } from "./support";
 
@@ -100,6 +100,17 @@ describe("usernameless passkey login", () => {
     expect(setCookies(response).map((c) => c.split("=")[0])).toEqual(["__Host-edge_access", "__Host-edge_refresh"]);
   });
 
+  it.each([[-8, "Ed25519"], [-257, "RS256"]] as const)("signs in with a %s (%s) passkey as with ES256", async (alg, _name) => {
+    const { request } = passkeyClient();
+    const user = await registerUser(request);
+    const options = await (await request("/auth/passkeys/register/options", { method: "POST", headers: bearer(user.access_token) })).json<{ challenge: string; rp: { id: string }; user: { id: string } }>();
+    const authenticator = new SoftAuthenticator(ORIGIN);
+    expect((await request("/auth/passkeys/register/verify", json({ credential: await authenticator.create(options, {}, alg) }, { headers: bearer(user.access_token) }))).status).toBe(201);
+    const response = await request("/auth/passkeys/login/verify", json({ credential: await authenticator.get(await loginOptions(request)) }));
+    expect(response.status).toBe(200);
+    expect((await response.json<{ user: unknown }>()).user).toEqual(user.user);
+  });
+
   it("accepts an authenticator that keeps no counter (0 then 0)", async () => {
     const { request } = passkeyClient();
     const { authenticator } = await userWithPasskey(request, new SoftAuthenticator(ORIGIN, 0));
@@ -131,5 +142,13 @@ describe("removing a passkey", () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: "not_found", error_description: "No such passkey." });
     expect((await (await request("/auth/passkeys", { headers: bearer(owner.user.access_token) })).json<{ passkeys: unknown[] }>()).passkeys).toHaveLength(1);
+  });
+
+  it("goes with the account when the account is deleted", async () => {
+    const { request } = passkeyClient();
+    const { user, credential } = await userWithPasskey(request);
+    const deleted = await request("/auth/me", json({ password: STRONG_PASSWORD }, { method: "DELETE", headers: bearer(user.access_token) }));
+    expect(deleted.status).toBe(204);
+    expect(await testEnv.DB.prepare("SELECT id FROM passkeys WHERE id = ?").bind(credential.id).first()).toBeNull();
   });
 });
