@@ -20,10 +20,13 @@ export type Confirmation = { password?: string; code?: string };
 
 const conflict = (description: string) => new AuthError("conflict", description);
 
-/** The name authenticator apps show above the code: this service's host (the issuer's). */
+/**
+ * The name authenticator apps show above the code: this service's host name (the issuer's), without
+ * a port, whose colon would split the `issuer:account` label (Key Uri Format).
+ */
 function issuerName(rt: Runtime): string {
   try {
-    return new URL(rt.config.issuer).host || "edge-auth";
+    return new URL(rt.config.issuer).hostname || "edge-auth";
   } catch {
     return "edge-auth";
   }

@@ -20,7 +20,7 @@ export async function factorSummary(rt: Runtime, userId: string): Promise<Factor
 /** A user has a second factor when TOTP is confirmed or a passkey is registered; recovery codes alone are not one. */
 export const hasSecondFactor = (summary: FactorSummary) => summary.totp || summary.passkeys > 0;
 
-/** The second steps a login of this user may take, in the order DESIGN.md §7.5 lists them; [] without a factor. */
+/** The second steps a login of this user may take, in the order the contract lists them (docs/mfa.md); [] without a factor. */
 export function stepsOf(summary: FactorSummary): SecondStep[] {
   if (!hasSecondFactor(summary)) return [];
   const steps: SecondStep[] = [];

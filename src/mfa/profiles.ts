@@ -1,4 +1,4 @@
-// The profiles rule (DESIGN.md §7.5): a seed dialect has no way to ask for a second step, so a user
+// The profiles rule: a seed dialect has no way to ask for a second step, so a user
 // with a second factor who logs in through one is refused, in the dialect's own 401 shape with
 // MFA_PROFILE_REFUSAL as its message (each profile's ErrorShape maps variant "mfa_required").
 // MFA_PROFILES=allow is the operator's explicit choice to let the password alone in there; each such

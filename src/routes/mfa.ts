@@ -1,4 +1,4 @@
-// The second factor's routes (docs/mfa.md, DESIGN.md §7.5): TOTP enrollment, confirmation and
+// The second factor's routes (docs/mfa.md): TOTP enrollment, confirmation and
 // removal and recovery codes for a signed-in user (bearer token, or the access cookie from an
 // allowed Origin), and the login's second step, which redeems the mfa_token /auth/login issued.
 import { Hono, type Context } from "hono";
@@ -8,7 +8,7 @@ import { completeSecondStep, pendingSecondStep } from "../mfa/challenge";
 import { confirmTotp, disableTotp, enrollTotp, regenerateRecoveryCodes, type Confirmation } from "../mfa/enrollment";
 import { checkProof, type Proof } from "../mfa/second-step";
 import { invalidFields, readJson } from "../http/body";
-import { passwordField } from "../http/fields";
+import { passwordField, REFRESH_TOKEN_MAX } from "../http/fields";
 import type { AppEnv } from "../http/types";
 import { emptyBody, signedIn } from "./account";
 import { answer } from "./auth";
@@ -17,8 +17,11 @@ const required = (issue: { input: unknown }) => (issue.input === undefined || is
 const codeField = z.string({ error: required }).check(z.regex(/^[0-9]{6}$/, "Must be the 6-digit code from the authenticator app."));
 // Recovery codes are 16 base32 characters, shown in groups of four; the cap only bounds abuse.
 const recoveryCodeField = z.string({ error: required }).check(z.minLength(1, "This field may not be blank."), z.maxLength(64, "Ensure this field has no more than 64 characters."));
-// Our mfa_tokens are 43 characters; a wrong one is answered invalid_grant, not oversized.
-const mfaTokenField = z.string({ error: required }).check(z.minLength(1, "This field may not be blank."), z.maxLength(512, "Ensure this field has no more than 512 characters."));
+// Our mfa_tokens are 43 characters; a wrong one (an access token pasted in) is answered
+// invalid_grant, not oversized: the cap is the refresh-token field's, which only bounds abuse.
+const mfaTokenField = z
+  .string({ error: required })
+  .check(z.minLength(1, "This field may not be blank."), z.maxLength(REFRESH_TOKEN_MAX, `Ensure this field has no more than ${REFRESH_TOKEN_MAX} characters.`));
 
 export const confirmBody = z.strictObject({ code: codeField });
 export const changeBody = z.strictObject({ password: z.optional(passwordField), code: z.optional(codeField) });

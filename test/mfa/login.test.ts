@@ -1,4 +1,4 @@
-// Login with a second factor (DESIGN.md §7.5): a correct password answers mfa_required with a
+// Login with a second factor: a correct password answers mfa_required with a
 // single-use mfa_token and no session; /auth/mfa/verify redeems it with a TOTP code (±1 step, each
 // step once) or a recovery code (once), in the login's mode. Memory twins and a driven clock.
 import { describe, expect, it } from "vitest";
