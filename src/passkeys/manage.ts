@@ -1,6 +1,6 @@
 // A user's own passkeys: the list GET /auth/passkeys answers, removal (audited), and the count the
-// factor summary reads. Removing the last passkey leaves any other factor and the recovery codes
-// as they are (docs/passkeys.md, Removing a passkey).
+// factor summary reads. Removing the last factor also removes the recovery codes, which would
+// stand in for nothing (docs/passkeys.md, Remove a passkey).
 import { auditEvent, logAudit } from "../audit/audit";
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";

@@ -112,6 +112,15 @@ export function d1PasskeyStore(db: D1Database): PasskeyStore {
         const [, deleted] = await db.batch([
           auditWhere(db, event, "EXISTS (SELECT 1 FROM passkeys WHERE id = ?7 AND user_id = ?8)", id, userId),
           db.prepare("DELETE FROM passkeys WHERE id = ? AND user_id = ? RETURNING id").bind(id, userId),
+          // Recovery codes stand in for a factor: with no passkey and no confirmed TOTP left they
+          // would gate nothing, so they go in the same write (as when TOTP is disabled, mfa/enrollment.ts).
+          db
+            .prepare(
+              `DELETE FROM mfa_recovery_codes WHERE user_id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = ?1)
+                 AND NOT EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = ?1 AND confirmed_at IS NOT NULL)`,
+            )
+            .bind(userId),
         ]);
         return (deleted?.results.length ?? 0) > 0;
       });

@@ -51,6 +51,10 @@ export interface PasskeyStore {
    * `signCount` (or both are 0): false, nothing written, when a concurrent use got there first.
    */
   recordUse(id: string, signCount: number, backedUp: boolean, at: string, event: AuditEvent): Promise<boolean>;
-  /** Deletes the user's passkey and records the event together; false when the user has no such passkey. */
+  /**
+   * Deletes the user's passkey and records the event together, and the user's recovery codes when
+   * no factor (passkey or confirmed TOTP) is left; false when the user has no such passkey. The
+   * memory twin keeps no recovery codes.
+   */
   remove(userId: string, id: string, event: AuditEvent): Promise<boolean>;
 }

@@ -2,9 +2,10 @@
 // for a user with a passkey, and /auth/passkeys/login/verify with that mfa_token accepts only an
 // assertion of that user's own passkey, once.
 import { describe, expect, it } from "vitest";
-import { json, setCookies, STRONG_PASSWORD } from "../helpers";
+import { json, setCookies, STRONG_PASSWORD, testEnv } from "../helpers";
+import { SoftAuthenticator } from "./authenticator";
 import { makeAdmin } from "../admin/support";
-import { bearer, LOGIN_REFUSED, loginOptions, passkeyClient, userWithPasskey } from "./support";
+import { bearer, LOGIN_REFUSED, loginOptions, ORIGIN, passkeyClient, userWithPasskey } from "./support";
 
 type Request = ReturnType<typeof passkeyClient>["request"];
 
@@ -88,5 +89,29 @@ describe("an administrator and a user's passkeys", () => {
     const password = await request("/auth/login", json({ username: user.username, password: STRONG_PASSWORD }));
     expect(password.status).toBe(200);
     expect(Object.keys(await password.json<object>())).toContain("access_token");
+  });
+});
+
+describe("removing the last factor", () => {
+  it("deletes the recovery codes with the last passkey when no TOTP is on", async () => {
+    const { request } = passkeyClient();
+    const { user, credential } = await userWithPasskey(request);
+    const codes = await request("/auth/mfa/recovery-codes", json({ password: STRONG_PASSWORD }, { headers: bearer(user.access_token) }));
+    expect(codes.status).toBe(200);
+    expect((await codes.json<{ recovery_codes: string[] }>()).recovery_codes).toHaveLength(10);
+    expect((await request(`/auth/passkeys/${credential.id}`, { method: "DELETE", headers: bearer(user.access_token) })).status).toBe(204);
+    const left = await testEnv.DB.prepare("SELECT COUNT(*) AS n FROM mfa_recovery_codes WHERE user_id = ?").bind(user.user.id).first();
+    expect(left).toEqual({ n: 0 });
+  });
+
+  it("keeps them while another passkey remains", async () => {
+    const { request } = passkeyClient();
+    const { user, credential } = await userWithPasskey(request);
+    const options = await (await request("/auth/passkeys/register/options", { method: "POST", headers: bearer(user.access_token) })).json<{ challenge: string; rp: { id: string }; user: { id: string } }>();
+    expect((await request("/auth/passkeys/register/verify", json({ credential: await new SoftAuthenticator(ORIGIN).create(options) }, { headers: bearer(user.access_token) }))).status).toBe(201);
+    expect((await request("/auth/mfa/recovery-codes", json({ password: STRONG_PASSWORD }, { headers: bearer(user.access_token) }))).status).toBe(200);
+    expect((await request(`/auth/passkeys/${credential.id}`, { method: "DELETE", headers: bearer(user.access_token) })).status).toBe(204);
+    const left = await testEnv.DB.prepare("SELECT COUNT(*) AS n FROM mfa_recovery_codes WHERE user_id = ?").bind(user.user.id).first();
+    expect(left).toEqual({ n: 10 });
   });
 });
