@@ -5,6 +5,7 @@ import { auditEvent, logAudit } from "../audit/audit";
 import { encodeBase64Url, utf8 } from "../crypto/bytes";
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
+import { throttle } from "../throttling/rate-limit";
 import type { PasskeyRecord, UserRecord } from "../storage/ports";
 import { readAttestation, verifyRegistration, type CredentialJson } from "./ceremony";
 import { CHALLENGE_TTL_SECONDS, issueChallenge, spendChallenge } from "./challenges";
@@ -24,6 +25,8 @@ const refuse = (reason: string) => new AuthError("invalid_request", "The passkey
 
 /** PublicKeyCredentialCreationOptionsJSON (L3 §5.4), for PublicKeyCredential.parseCreationOptionsFromJSON(). */
 export async function registrationOptions(rt: Runtime, user: UserRecord, rp: RelyingParty) {
+  // Each options request writes KV: the same per-client limit as the passkey login.
+  await throttle(rt, "passkey");
   const existing = await rt.stores.passkeys.list(user.id);
   const challenge = await issueChallenge(rt, "register", user.id);
   return {

@@ -199,3 +199,18 @@ describe("malformed WebAuthn payloads", () => {
     }
   });
 });
+
+describe("passkey throttling", () => {
+  it("answers 429 with Retry-After once a client is over its limit, on options and verify alike", async () => {
+    const limited = { perClient: { allow: async (key: string) => !key.startsWith("passkey:") }, perIdentifier: { allow: async () => true }, refreshPerClient: { allow: async () => true }, refreshPerSession: { allow: async () => true } };
+    const app = createApp({ rateLimits: () => limited });
+    const request = (path: string, init?: RequestInit) => app.request(`https://auth.test.example${path}`, init, RP_ENV);
+    const credential = { id: "AAAA", type: "public-key", response: { clientDataJSON: "AAAA", authenticatorData: "AAAA", signature: "AAAA" } };
+    for (const [path, body] of [["/auth/passkeys/login/options", {}], ["/auth/passkeys/login/verify", { credential }]] as const) {
+      const response = await request(path, json(body));
+      expect(response.status, path).toBe(429);
+      expect(response.headers.get("Retry-After")).toBe("60");
+      expect(await response.json()).toEqual({ error: "rate_limited", error_description: "Too many requests. Try again later." });
+    }
+  });
+});
