@@ -22,6 +22,7 @@ import { computeRatios } from "./lib/ratios.mjs";
 import { renderMarkdown } from "./lib/report.mjs";
 import { renderSvg } from "./lib/plot.mjs";
 import { runScenarios, SIDES } from "./lib/scenarios.mjs";
+import { measureStartup, startupRatios } from "./lib/startup.mjs";
 
 const MODES = {
   full: { durations: { c1: 10, c50: 15 }, warmup: 3, reps: { kdf: 30, crypto: 2000 }, peerKdfRounds: 20 },
@@ -107,6 +108,8 @@ async function main() {
   log("building the service and the floor worker with wrangler deploy --dry-run");
   const bundle = buildBundle(path.join(work, "build-service"));
   const floorBundle = buildBundle(path.join(work, "build-floor"), { config: "bench/floor.wrangler.toml" });
+  log("bundle size and cold start: ours, hello-world Hono and the bare runtime, a fresh workerd per sample");
+  const startup = await measureStartup({ work, bundle, vars, mode: modeName });
 
   log("floors in workerd: PBKDF2, sign, verify, hello-world Hono");
   // The floor worker gets the service's configuration: same algorithm, same keys, same KDF.
@@ -189,8 +192,9 @@ async function main() {
       },
     },
     floors,
+    ...startup,
   };
-  results.ratios = computeRatios(results);
+  results.ratios = { ...computeRatios(results), ...startupRatios(results) };
 
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");

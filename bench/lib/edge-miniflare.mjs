@@ -32,7 +32,7 @@ function workerdPids(before) {
  * Starts `bundle` in its own workerd process. `vars` override wrangler.toml's [vars]; `limits`
  * replaces the rate-limit bindings (the benchmark measures the login path, not the throttle).
  */
-export async function startMiniflare({ bundle, vars, persist, limits = 1_000_000, config = "wrangler.toml" }) {
+export async function startMiniflare({ bundle, vars, persist, limits = 1_000_000, config = "wrangler.toml", quiet = false }) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(root, config));
   const ratelimits = Object.fromEntries(
     Object.keys(workerOptions.ratelimits ?? {}).map((name) => [name, { simple: { limit: limits, period: 60 } }]),
@@ -59,10 +59,12 @@ export async function startMiniflare({ bundle, vars, persist, limits = 1_000_000
     // edge sets, is sent by the load generator instead.
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
     // The worker's own log lines (one audit line per login) would flood the report: dropped here,
-    // still written by workerd (its CPU counts); stderr is kept for diagnosis.
+    // still written by workerd (its CPU counts); stderr is kept for diagnosis (`quiet`: dropped
+    // too, for the cold-start samples' many short-lived processes, which check their answer).
     handleRuntimeStdio(stdout, stderr) {
       stdout.resume();
-      stderr.pipe(process.stderr);
+      if (quiet) stderr.resume();
+      else stderr.pipe(process.stderr);
     },
   });
   await mf.ready;

@@ -18,6 +18,7 @@ function unthrottledConfig() {
   const text = readFileSync(path.join(root, "wrangler.toml"), "utf8")
     .replace(/^(main\s*=\s*")/m, "$1../")
     .replace(/^(migrations_dir\s*=\s*")/m, "$1../")
+    .replace(/^(directory\s*=\s*")/m, "$1../") // [assets]
     .replace(/(simple\s*=\s*\{\s*limit\s*=\s*)\d+/g, "$11000000");
   const file = path.join(root, ".wrangler", "bench.wrangler.toml");
   mkdirSync(path.dirname(file), { recursive: true });

@@ -1,4 +1,6 @@
 // results.md: the tables a reader needs, rendered from results.json.
+import { renderStartup } from "./startup.mjs";
+
 const SCENARIO_NAMES = { login: "login", refresh: "refresh (rotation)", me: "authenticated GET", forward_auth: "forward auth (GET /auth/verify)", jwks: "JWKS", introspect: "introspection" };
 const fmt = (value, digits = 2) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
 
@@ -66,6 +68,7 @@ ${table(
   ],
 )}
 
+${renderStartup(results)}
 ## Ours as \`npm start\` runs it (wrangler dev)
 
 ${sides.ours_wrangler_dev.runtime}.

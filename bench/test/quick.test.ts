@@ -25,6 +25,8 @@ const phase = {
 };
 const both = { c1: { ...phase, connections: 1 }, c50: { ...phase, connections: 50 } };
 const check = { value: expect.any(Number), target: expect.any(String), met: expect.any(Boolean) };
+// Issue 14's figures (bench/lib/startup.mjs), merged into results.ratios.
+const STARTUP_RATIOS = { bundle_gzip_kib: check, cold_start_cpu_vs_hello: check, cold_start_wall_vs_hello: expect.any(Number), cold_start_over_runtime_cpu_vs_hello: expect.any(Number) };
 
 beforeAll(() => {
   run = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "--out", out], { cwd: root, encoding: "utf8", timeout: 420_000 });
@@ -81,6 +83,21 @@ describe("npm run bench -- --quick", () => {
       refresh_cpu_vs_floor: expect.any(Number),
       refresh_rps_ceiling_vs_peer_c50: expect.any(Number),
       me_cpu_vs_hello_floor: expect.any(Number),
+      ...STARTUP_RATIOS,
     });
+  });
+
+  it("records the bundle's size and the cold starts of ours, hello-world Hono and the bare runtime (issue 14)", () => {
+    const bytes = { bundle_bytes: expect.any(Number), bundle_gzip_bytes: expect.any(Number), hello_bundle_bytes: expect.any(Number), hello_bundle_gzip_bytes: expect.any(Number) };
+    expect(results.bundle).toEqual(bytes);
+    const cold = { cold_start_cpu_ms: expect.any(Number), cold_start_wall_ms: expect.any(Number), startup_cpu_ms: expect.any(Number), first_request_cpu_ms: expect.any(Number), first_request_wall_ms: expect.any(Number) };
+    expect(results.cold_start).toEqual({
+      first_request: { ours: "GET /.well-known/jwks.json", hello: "GET /", runtime: "GET /" },
+      samples: 3,
+      ours: { ...cold, over_runtime_cpu_ms: expect.any(Number) },
+      hello: { ...cold, over_runtime_cpu_ms: expect.any(Number) },
+      runtime: cold,
+    });
+    expect(readFileSync(path.join(out, "results.md"), "utf8")).toContain("| script | cold start CPU ms | startup CPU ms | first request CPU ms |");
   });
 });

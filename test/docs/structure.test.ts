@@ -13,6 +13,8 @@ import { blockPathsOf, blocksOf, DOCS, linksOf, namedPathsOf, root } from "./mar
 const GENERATED: Record<string, string> = {
   ".dev.vars": "written by npm start (scripts/dev-setup.mjs) on first start",
   "dist/": "written by npm run deploy:dry",
+  "public/generated/": "written by scripts/build.mjs (npm start, npm test, npm run deploy)",
+  "public/generated/openapi.json": "written by scripts/build.mjs (npm start, npm test, npm run deploy)",
 };
 
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
