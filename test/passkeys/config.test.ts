@@ -67,3 +67,12 @@ describe("passkeys in development without WEBAUTHN_*", () => {
     expect(refused.status).toBe(401);
   });
 });
+
+describe("listing and removing passkeys without a relying party", () => {
+  it("still work, so a user can clean up while the ceremonies are unavailable", async () => {
+    const { request } = passkeyClient(testEnv);
+    const user = await registerUser(request);
+    expect(await (await request("/auth/passkeys", { headers: bearer(user.access_token) })).json()).toEqual({ passkeys: [] });
+    expect((await request("/auth/passkeys/unknown", { method: "DELETE", headers: bearer(user.access_token) })).status).toBe(404);
+  });
+});
