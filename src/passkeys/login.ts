@@ -40,6 +40,8 @@ export async function verifyPasskeyLogin(rt: Runtime, credential: CredentialJson
     if (expectedUserId !== null && passkey.userId !== expectedUserId) throw refuse("credential of another user than the mfa_token's");
     const user = await rt.stores.users.findById(passkey.userId);
     if (!user || !user.isActive) throw refuse("inactive account");
+    // §7.2 step 6: a user not identified before the ceremony is named by the user handle, which must be there.
+    if (expectedUserId === null && credential.response.userHandle == null) throw refuse("no user handle in a usernameless login");
     const stored = { publicKey: passkey.publicKey, signCount: passkey.signCount, userHandle: userHandleOf(passkey.userId) };
     const { signCount, backedUp } = await verifyAssertion(assertion, assertion.clientData.challenge, stored, rp, refuse);
     // REQUIRE_VERIFIED_EMAIL, as for a password login: said only to whoever just proved the passkey.

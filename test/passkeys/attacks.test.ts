@@ -62,7 +62,7 @@ describe("passkey login refusals", () => {
     ]);
   });
 
-  it("refuses a user handle that is not the credential owner's, and a tampered signature", async () => {
+  it("refuses a user handle that is not the credential owner's, a tampered signature, and a usernameless assertion without a user handle", async () => {
     const { request } = passkeyClient();
     const owner = await userWithPasskey(request);
     const other = await registerUser(request);
@@ -71,7 +71,8 @@ describe("passkey login refusals", () => {
     const signature = fromB64url(assertion.response.signature);
     signature[signature.length - 1]! ^= 1;
     await expectLoginRefused(await verifyLogin(request, { ...assertion, response: { ...assertion.response, signature: b64url(signature) } }));
-    expect(await failureReasons(owner.user.user.id)).toEqual(["user handle is not the credential's", "signature invalid"]);
+    await expectLoginRefused(await verifyLogin(request, await owner.authenticator.get(await loginOptions(request), undefined, { userHandle: null })));
+    expect(await failureReasons(owner.user.user.id)).toEqual(["user handle is not the credential's", "signature invalid", "no user handle in a usernameless login"]);
   });
 
   it("refuses a challenge it never issued, one issued for a registration, and an unknown credential", async () => {
