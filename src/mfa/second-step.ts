@@ -3,7 +3,7 @@
 // counter of their own per user: knowing the password does not buy more guesses, and strangers
 // guessing passwords do not lock the code out. A TOTP code is accepted once: its time step must be
 // later than the last accepted one (RFC 6238 §5.2), decided by one conditional UPDATE.
-import { auditEvent } from "../audit/audit";
+import { auditEvent, logAudit } from "../audit/audit";
 import { AuthError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { UserRecord } from "../storage/ports";
@@ -41,7 +41,9 @@ async function acceptRecoveryCode(rt: Runtime, user: UserRecord, presented: stri
   const code = normaliseRecoveryCode(presented);
   if (code === null) return "malformed recovery code";
   const event = auditEvent(rt, "mfa_recovery_code_used", { userId: user.id });
-  return (await rt.stores.mfa.useRecoveryCode(user.id, await hashRecoveryCode(code), rt.now(), event)) ? null : "unknown or used recovery code";
+  if (!(await rt.stores.mfa.useRecoveryCode(user.id, await hashRecoveryCode(code), rt.now(), event))) return "unknown or used recovery code";
+  logAudit(event);
+  return null;
 }
 
 /**
