@@ -14,13 +14,11 @@ import { openApiRoutes } from "./openapi/route";
 import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
-<<<<<<< HEAD
 import { demoRoutes } from "./routes/demo";
-=======
 import { mfaRoutes } from "./routes/mfa";
->>>>>>> feat/mfa
 import { verifyRoutes } from "./routes/verify";
 import { oauthRoutes } from "./routes/oauth";
+import { passkeyRoutes } from "./routes/passkeys";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
@@ -49,6 +47,7 @@ export function createApp(options: RuntimeOptions = {}) {
   app.route("/auth", sessionRoutes);
   app.route("/auth", accountRoutes);
   app.route("/auth", verifyRoutes);
+  app.route("/auth", passkeyRoutes);
   app.route("/auth", mfaRoutes);
   app.route("/admin", adminRoutes);
   app.route("/oauth", oauthRoutes);

@@ -1,6 +1,7 @@
 // Typed, validated configuration read from the Worker's env. It fails closed: a problem is
 // collected into `problems`, and every token-issuing route and /healthz then answer 503.
 import { unavailable } from "./errors";
+import { readWebAuthnConfig, type WebAuthnConfig } from "./passkeys/relying-party";
 
 export type SigningAlgorithm = "RS256" | "ES256" | "EdDSA" | "HS256";
 export type PasswordAlgorithm = "pbkdf2_sha256" | "pbkdf2_sha512";
@@ -53,6 +54,8 @@ export interface Config {
   appUrl: string | null;
   /** DEMO_PAGE: whether `/` serves the demo app (public/index.html); unset, only in development. */
   demoPage: boolean;
+  /** WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS (passkeys/relying-party.ts); only the passkey routes depend on it. */
+  webauthn: WebAuthnConfig;
   /** Everything that makes the service unusable; empty when healthy. */
   problems: string[];
 }
@@ -194,6 +197,7 @@ export function readConfig(env: RawEnv): Config {
     // The demo is a page to try the API with, not a product: on under `npm start`, and off in
     // production unless asked for, so a deployment does not grow a public sign-up page by accident.
     demoPage: oneOf(env, "DEMO_PAGE", ["true", "false"] as const, dev ? "true" : "false", problems) === "true",
+    webauthn: readWebAuthnConfig(env, dev),
     problems,
   };
 }

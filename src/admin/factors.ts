@@ -1,6 +1,6 @@
 // An administrator's view and reset of a user's second factors (docs/mfa.md, "Admin reset"). The
 // reset is the way back for a user who lost every factor and every recovery code: it removes the
-// TOTP factor, the recovery codes and any pending mfa_token in one write with its audit row. It
+// TOTP factor, the passkeys, the recovery codes and any pending mfa_token in one write with its audit row. It
 // ends no session: the user's sessions passed the second step when they began, and a reset asked
 // for because a device was stolen is followed by POST /admin/users/{id}/logout, which says so.
 import { auditEvent, logAudit } from "../audit/audit";

@@ -6,7 +6,7 @@ export interface AuditEvent {
   at: string;
   event:
     | "login_success" | "login_failure" | "lockout" | "refresh_reuse_detected" | "logout_all" | "password_changed"
-    | "session_revoked_by_user" | AccountEvent | MfaEvent | AdminAuditEvent;
+    | "session_revoked_by_user" | AccountEvent | MfaEvent | AdminAuditEvent | PasskeyEvent;
   userId: string | null;
   /** Keyed digest of a login identifier, for events about an identifier rather than an account. */
   subject: string | null;
@@ -36,3 +36,6 @@ export type AdminAuditEvent =
   | "admin_role_granted"
   | "admin_role_revoked"
   | "admin_mfa_reset";
+
+/** Passkeys' events (docs/passkeys.md); `detail.passkey_id` names the credential. */
+export type PasskeyEvent = "passkey_registered" | "passkey_removed" | "passkey_login_success" | "passkey_login_failure";

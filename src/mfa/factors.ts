@@ -1,5 +1,6 @@
 // The factor summary every part of the second factor reads: which second steps a user can take
 // at login, and what an administrator sees. The passkeys capability adds its count here.
+import { passkeyCount } from "../passkeys/manage";
 import type { Runtime } from "../runtime";
 
 export type SecondStep = "totp" | "passkey" | "recovery_code";
@@ -10,10 +11,10 @@ export interface FactorSummary {
   recoveryCodes: number;
 }
 
-/** The user's factors. Passkeys are counted by the passkeys capability once it is merged (0 until then). */
+/** The user's factors; passkeys are counted by the passkeys capability. */
 export async function factorSummary(rt: Runtime, userId: string): Promise<FactorSummary> {
-  const stored = await rt.stores.mfa.factors(userId);
-  return { totp: stored.totp, passkeys: 0, recoveryCodes: stored.recoveryCodes };
+  const [stored, passkeys] = await Promise.all([rt.stores.mfa.factors(userId), passkeyCount(rt, userId)]);
+  return { totp: stored.totp, passkeys, recoveryCodes: stored.recoveryCodes };
 }
 
 /** A user has a second factor when TOTP is confirmed or a passkey is registered; recovery codes alone are not one. */

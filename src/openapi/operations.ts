@@ -12,6 +12,7 @@ import * as account from "../routes/account";
 import * as auth from "../routes/auth";
 import * as mfaRoutes from "../routes/mfa";
 import { introspectParams, revokeParams, tokenParams } from "../oauth/params";
+import * as passkey from "../passkeys/schemas";
 import { roleQuery } from "../routes/verify";
 import type { Dialect } from "./errors";
 
@@ -57,6 +58,15 @@ const accountOps = group("account", "native", [
   ["post", "/auth/email/verify/request", "Send a verification message", { body: account.emptyBody, ok: [202, "Accepted"], errors: [...BODY, 401, 403], auth: "bearer" }],
   ["post", "/auth/email/verify", "Verify the email with a token", { body: account.verifyBody, ok: [200, "The user"], errors: [...BODY, 401] }],
   ["delete", "/auth/me", "Delete the account (password required)", { body: account.deleteBody, ok: [204, "Deleted"], errors: [...BODY, 401, 403], auth: "bearer" }],
+]);
+
+const passkeys = group("passkeys", "native", [
+  ["post", "/auth/passkeys/register/options", "WebAuthn creation options for a new passkey", { body: passkey.registerOptionsBody, ok: [200, "PublicKeyCredentialCreationOptionsJSON"], errors: [...BODY, 401, 403], auth: "bearer" }],
+  ["post", "/auth/passkeys/register/verify", "Register the passkey the authenticator made", { body: passkey.registerVerifyBody, ok: [201, "The passkey"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["post", "/auth/passkeys/login/options", "WebAuthn request options for a usernameless login", { body: passkey.loginOptionsBody, ok: [200, "PublicKeyCredentialRequestOptionsJSON"], errors: BODY }],
+  ["post", "/auth/passkeys/login/verify", "Sign in with a passkey", { body: passkey.loginVerifyBody, ok: [200, "The user and tokens, or cookies"], errors: [...BODY, 401, 403] }],
+  ["get", "/auth/passkeys", "The user's passkeys", { ok: [200, "Passkeys"], errors: SIGNED_IN, auth: "bearer" }],
+  ["delete", "/auth/passkeys/{id}", "Remove one passkey", { ok: [204, "Removed"], errors: [...SIGNED_IN, 404], auth: "bearer" }],
 ]);
 
 const sessions = group("sessions", "native", [
@@ -141,4 +151,4 @@ const profiles = [
   ]),
 ];
 
-export const OPERATIONS: Operation[] = [...native, ...accountOps, ...sessions, ...mfa, ...admin, ...oauth, ...gateway, ...discovery, ...profiles];
+export const OPERATIONS: Operation[] = [...native, ...accountOps, ...sessions, ...mfa, ...passkeys, ...admin, ...oauth, ...gateway, ...discovery, ...profiles];

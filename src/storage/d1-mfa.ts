@@ -150,6 +150,8 @@ export function d1MfaStore(db: D1Database): MfaStore {
           db.prepare("DELETE FROM mfa_totp WHERE user_id = ?").bind(userId),
           deleteCodes(userId),
           db.prepare("DELETE FROM mfa_challenges WHERE user_id = ?").bind(userId),
+          // Passkeys are factors too (migration 0011); the memory twin keeps none (memory-passkeys.ts).
+          db.prepare("DELETE FROM passkeys WHERE user_id = ?").bind(userId),
           insertAudit(db, event),
         ]);
       });

@@ -56,7 +56,7 @@ export interface MfaStore {
   /** Marks the unused code used and records `event`, atomically; false when it is unknown, another user's or used. */
   useRecoveryCode(userId: string, codeHash: string, now: number, event: AuditEvent): Promise<boolean>;
   factors(userId: string): Promise<StoredFactors>;
-  /** Deletes every factor, recovery code and pending mfa_token of the user and records `event` (admin reset). */
+  /** Deletes every factor (TOTP and passkeys), recovery code and pending mfa_token of the user and records `event` (admin reset). */
   resetAll(userId: string, event: AuditEvent): Promise<void>;
   /** Stores a challenge and records `event`; the user's expired challenges are deleted in the same write. */
   issueChallenge(challenge: MfaChallenge, now: number, event: AuditEvent): Promise<void>;

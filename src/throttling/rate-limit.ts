@@ -14,7 +14,7 @@ export interface RateLimiter {
 }
 
 export interface RateLimits {
-  /** IP_LIMITER: login, register and password routes, per client. */
+  /** IP_LIMITER: login, register, password and passkey-login routes, per client. */
   perClient: RateLimiter;
   /** LOGIN_LIMITER: login, per normalised identifier, across clients. */
   perIdentifier: RateLimiter;
@@ -24,7 +24,7 @@ export interface RateLimits {
   refreshPerSession: RateLimiter;
 }
 
-export type ThrottledAction = "login" | "register" | "refresh" | "password";
+export type ThrottledAction = "login" | "register" | "refresh" | "password" | "passkey";
 
 /** The period of every [[ratelimits]] binding in wrangler.toml (the binding allows 10 or 60 s). */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
