@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 export function showView(signedIn, moveFocus) {
   $("signed-in").hidden = !signedIn;
   $("signed-out").hidden = signedIn;
+  $("second-step").hidden = true;
   if (moveFocus) $(signedIn ? "signed-in-title" : "signed-out-title").focus();
 }
 
