@@ -75,8 +75,10 @@ export function setUpFactors(auth, acting) {
   $("totp-confirm-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.currentTarget;
+    // Read before busy(): FormData leaves out the disabled controls.
+    const { code } = valuesOf(form);
     void busy(form, async () => {
-      const codes = await auth.totp.confirm(valuesOf(form).code);
+      const codes = await auth.totp.confirm(code);
       form.reset();
       hideEnrollment();
       showRecoveryCodes(codes, "The authenticator app is on. Keep the recovery codes below: they are shown only once.");
