@@ -10,7 +10,7 @@ import { createHmac } from "node:crypto";
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./chromium";
-import { demoPage, storedInBrowser } from "./demo-page";
+import { demoPage, screenshot, storedInBrowser } from "./demo-page";
 import { startWorker, type RunningWorker } from "./worker";
 
 const PASSWORD = "correct horse battery staple";
@@ -131,6 +131,8 @@ describe("the second factor in the demo app, in Chromium", () => {
     await demo.page.waitForFunction(() => (document.getElementById("totp-qr") as HTMLImageElement).naturalWidth > 0);
     expect(await demo.page.evaluate(() => [(document.getElementById("totp-qr") as HTMLImageElement).src.startsWith("blob:"), document.querySelectorAll("svg").length])).toEqual([true, 0]);
     expect(await demo.page.evaluate(() => document.activeElement?.id)).toBe("totp-confirm-code");
+    // README's picture of the second factor (docs/images/demo-mfa.png, refreshed by npm run screenshots).
+    await screenshot(demo.page, "demo-mfa.png");
 
     await demo.page.getByLabel("Code from the app, to confirm").fill(totpCode(secret));
     await demo.page.getByRole("button", { name: "Turn on the authenticator app" }).click();
