@@ -2,8 +2,8 @@
 // passkey), turning the authenticator app on and off, recovery codes (shown once), and passkeys.
 // As everywhere on the page, what the service sends is set as text; the QR code, an SVG document,
 // is shown through an <img> from a blob: URL, where no script of it can run (never innerHTML).
-import { showView } from "./render.js";
-import { announce, busy, formatDate, showError, valuesOf } from "./ui.js";
+import { renderPasskeys, showView } from "./render.js";
+import { announce, busy, valuesOf } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 let qrUrl = null;
@@ -135,22 +135,4 @@ export function setUpFactors(auth, acting) {
   }
 
   return { showSecondStep, loadPasskeys, clearFactors };
-}
-
-/** One row per passkey, oldest first as the API lists them; `onRemove(passkey, button)` removes one. */
-function renderPasskeys(passkeys, onRemove) {
-  const rows = passkeys.map((passkey) => {
-    const row = document.createElement("tr");
-    for (const text of [passkey.name, formatDate(passkey.created_at), passkey.last_used_at === null ? "never" : formatDate(passkey.last_used_at)]) {
-      row.append(Object.assign(document.createElement("td"), { textContent: text }));
-    }
-    const button = Object.assign(document.createElement("button"), { type: "button", textContent: "Remove" });
-    button.setAttribute("aria-label", `Remove the passkey ${passkey.name}`);
-    button.addEventListener("click", () => onRemove(passkey, button));
-    const action = document.createElement("td");
-    action.append(button);
-    row.append(action);
-    return row;
-  });
-  $("passkeys-body").replaceChildren(...rows);
 }
