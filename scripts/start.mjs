@@ -49,9 +49,10 @@ if (issuer && /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(issuer) && 
 // (offline it fails with getaddrinfo ENOTFOUND traces); request.cf is then a local placeholder.
 const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env };
 const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
-// --test-scheduled: GET /__scheduled runs the Cron Trigger's handler (docs/security.md). wrangler's own
-// /cdn-cgi/handler/scheduled answers "exception" once Workers Static Assets are configured: a
-// miniflare bug (workers-sdk #9882) fixed only in releases that no longer run on Node 20.
+// --test-scheduled: GET /__scheduled runs the Cron Trigger's handler (docs/security.md, Retention).
+// wrangler 4.86's /cdn-cgi/handler/scheduled fails once [assets] is configured: its asset router
+// forwards the event to the worker over RPC and cannot serialise the ScheduledController
+// (DataCloneError, "exception"); /__scheduled runs inside the worker itself.
 const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", port, "--test-scheduled", ...persist, ...args], { cwd: root, env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

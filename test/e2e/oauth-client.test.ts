@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorker, type RunningWorker } from "./worker";
+import { fetchRetryingStaleSocket, startWorker, type RunningWorker } from "./worker";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const insecure = { [oauth.allowInsecureRequests]: true };
@@ -16,8 +16,10 @@ let worker: RunningWorker;
 let as: oauth.AuthorizationServer;
 let service: { client_id: string; client_secret: string };
 
+// The admin CLI's spawnSync blocks this process for seconds, long enough for the worker to close
+// the idle keep-alive socket that the next fetch would reuse ("other side closed").
 async function post(pathname: string, body: unknown, token?: string) {
-  const response = await fetch(`${worker.url}${pathname}`, {
+  const response = await fetchRetryingStaleSocket(`${worker.url}${pathname}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),

@@ -18,17 +18,18 @@ const INVALID_GRANT = { error: "invalid_grant", error_description: "The token is
  */
 async function workOf(send: () => Promise<Response | { response: Response; settled: Promise<void> }>) {
   const calls: string[] = [];
-  for (const method of ["sign", "digest", "deriveBits", "importKey"] as const) {
+  const spies = (["sign", "digest", "deriveBits", "importKey"] as const).map((method) => {
     const original = crypto.subtle[method].bind(crypto.subtle) as (...args: unknown[]) => Promise<unknown>;
-    vi.spyOn(crypto.subtle, method).mockImplementation(((...args: unknown[]) => {
+    return vi.spyOn(crypto.subtle, method).mockImplementation(((...args: unknown[]) => {
       const algorithm = args[method === "importKey" ? 2 : 0] as string | { name: string; hash?: string };
       calls.push(`${method}:${typeof algorithm === "string" ? algorithm : `${algorithm.name}${algorithm.hash ? `/${algorithm.hash}` : ""}`}`);
       return original(...args);
     }) as never);
-  }
+  });
   const sent = await send();
   const { response, settled } = sent instanceof Response ? { response: sent, settled: Promise.resolve() } : sent;
-  vi.restoreAllMocks();
+  // Only the crypto spies: the hook's fetch (captureDeliveries) must still answer the delivery.
+  for (const spy of spies) spy.mockRestore();
   await settled;
   return { status: response.status, headers: [...response.headers].filter(([name]) => name !== "date"), body: await response.text(), calls: calls.sort() };
 }
