@@ -15289,3 +15289,65 @@ BEGIN
   SELECT RAISE(ABORT, 'edge-auth: last active admin')
   WHERE NOT EXISTS (SELECT 1 FROM users u, json_each(u.roles) r WHERE u.is_active = 1 AND r.value = 'admin');
 END;
+-- edge-auth schema, migration 10: the second factor (DESIGN.md §7.5, docs/mfa.md). TOTP secrets
+-- (encrypted), recovery codes (hashed) and the single-use mfa_token of a login's second step. All
+-- in D1, not KV: single use (an mfa_token, a recovery code, a TOTP time step) must hold under
+-- concurrent requests, which takes a conditional UPDATE/DELETE ... RETURNING (KV has no
+-- compare-and-set), and an enrollment or a reset must hold everywhere at once (KV takes ~60 s).
+
+-- One TOTP factor per user. Pending (confirmed_at NULL) until a first code is checked; a new
+-- enrollment replaces a pending row, never a confirmed one.
+CREATE TABLE IF NOT EXISTS mfa_totp (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  secret TEXT NOT NULL,                         -- AES-256-GCM: base64url(iv || ciphertext), the user id as AAD
+  created_at INTEGER NOT NULL,                  -- epoch ms
+  confirmed_at INTEGER,                         -- epoch ms; NULL while pending
+  last_step INTEGER                             -- the last accepted RFC 6238 time step: replay guard
+);
+
+-- Ten single-use codes per user, stored only as SHA-256 (base64url) of the 80-bit code.
+CREATE TABLE IF NOT EXISTS mfa_recovery_codes (
+  code_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,                  -- epoch ms
+  used_at INTEGER                               -- epoch ms; set once, by the one request that wins
+);
+CREATE INDEX IF NOT EXISTS mfa_recovery_codes_user ON mfa_recovery_codes (user_id);
+
+-- The mfa_token a password check issues: 5 minutes, consumed by the DELETE ... RETURNING of the
+-- second step that succeeds. Bound to the user's token_version and the login's answer mode.
+CREATE TABLE IF NOT EXISTS mfa_challenges (
+  token_hash TEXT PRIMARY KEY,                  -- SHA-256 (base64url) of the 256-bit token
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_version INTEGER NOT NULL,               -- the user's when the password was checked
+  mode TEXT NOT NULL,                           -- 'token' | 'cookie': how the session is answered
+  expires_at INTEGER NOT NULL                   -- epoch ms
+);
+CREATE INDEX IF NOT EXISTS mfa_challenges_user ON mfa_challenges (user_id);
+-- edge-auth schema, migration 11: passkeys (WebAuthn credentials, docs/passkeys.md) and the
+-- challenges already spent. A credential id is globally unique (the authenticator chose 16+
+-- random bytes), so it is the key; it is not a secret, nor is the public key.
+CREATE TABLE IF NOT EXISTS passkeys (
+  id TEXT PRIMARY KEY,                          -- credential id, base64url
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,                           -- the user's label
+  public_key TEXT NOT NULL,                     -- JWK (JSON) of the credential public key
+  algorithm INTEGER NOT NULL,                   -- COSE: -8 EdDSA, -7 ES256, -257 RS256
+  sign_count INTEGER NOT NULL,                  -- the last signature counter seen; only grows
+  transports TEXT NOT NULL DEFAULT '[]',        -- JSON array of AuthenticatorTransport hints
+  backup_eligible INTEGER NOT NULL,             -- flag BE at registration
+  backed_up INTEGER NOT NULL,                   -- flag BS at the last use
+  aaguid TEXT NOT NULL,                         -- all zeros under attestation "none"
+  created_at TEXT NOT NULL,                     -- ISO 8601
+  last_used_at TEXT                             -- ISO 8601
+);
+CREATE INDEX IF NOT EXISTS passkeys_user ON passkeys(user_id, created_at);
+
+-- Every challenge a ceremony has used: the primary key makes single use hold under concurrent
+-- and cross-location replays, which KV (no compare-and-set, ~60 s propagation) cannot. A row is
+-- useless after expires_at, when the KV record it guards is gone too; the retention run deletes it.
+CREATE TABLE IF NOT EXISTS webauthn_spent_challenges (
+  challenge TEXT PRIMARY KEY,                   -- base64url, as issued
+  expires_at INTEGER NOT NULL                   -- epoch ms
+);
+CREATE INDEX IF NOT EXISTS webauthn_spent_challenges_expiry ON webauthn_spent_challenges(expires_at);

@@ -14,6 +14,7 @@ const images = path.join(root, "docs", "images");
 const shots = [
   ["test/e2e/demo.test.ts", "registers, shows the user"], // demo.png
   ["test/e2e/docs-page.test.ts", "lists the endpoints"], // docs.png
+  ["test/e2e/mfa-browser.test.ts", "turns the authenticator app on"], // demo-mfa.png
 ];
 
 for (const [file, name] of shots) {

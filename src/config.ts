@@ -1,6 +1,7 @@
 // Typed, validated configuration read from the Worker's env. It fails closed: a problem is
 // collected into `problems`, and every token-issuing route and /healthz then answer 503.
 import { unavailable } from "./errors";
+import { readWebAuthnConfig, type WebAuthnConfig } from "./passkeys/relying-party";
 
 export type SigningAlgorithm = "RS256" | "ES256" | "EdDSA" | "HS256";
 export type PasswordAlgorithm = "pbkdf2_sha256" | "pbkdf2_sha512";
@@ -41,12 +42,20 @@ export interface Config {
   auditRetentionDays: number;
   /** REQUIRE_VERIFIED_EMAIL: login refuses an account whose email is not verified (after the password check). */
   requireVerifiedEmail: boolean;
+  /**
+   * MFA_PROFILES: "refuse" (default) answers a user with a second factor 401 in a profile's dialect,
+   * which cannot ask for the second step; "allow" lets such users log in there with the password
+   * alone, the operator's explicit choice (docs/mfa.md, "Profiles").
+   */
+  mfaProfiles: "refuse" | "allow";
   /** How reset and verification messages leave; see readDelivery. */
   delivery: Delivery;
   /** APP_URL: the front end that receives the links in messages (unset: see delivery/message.ts). */
   appUrl: string | null;
   /** DEMO_PAGE: whether `/` serves the demo app (public/index.html); unset, only in development. */
   demoPage: boolean;
+  /** WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS (passkeys/relying-party.ts); only the passkey routes depend on it. */
+  webauthn: WebAuthnConfig;
   /** Everything that makes the service unusable; empty when healthy. */
   problems: string[];
 }
@@ -182,11 +191,13 @@ export function readConfig(env: RawEnv): Config {
     previousRefreshSecret,
     auditRetentionDays: seconds(env, "AUDIT_RETENTION_DAYS", 90, problems, "days"),
     requireVerifiedEmail: oneOf(env, "REQUIRE_VERIFIED_EMAIL", ["false", "true"] as const, "false", problems) === "true",
+    mfaProfiles: oneOf(env, "MFA_PROFILES", ["refuse", "allow"] as const, "refuse", problems),
     delivery: readDelivery(env, dev),
     appUrl,
     // The demo is a page to try the API with, not a product: on under `npm start`, and off in
     // production unless asked for, so a deployment does not grow a public sign-up page by accident.
     demoPage: oneOf(env, "DEMO_PAGE", ["true", "false"] as const, dev ? "true" : "false", problems) === "true",
+    webauthn: readWebAuthnConfig(env, dev),
     problems,
   };
 }

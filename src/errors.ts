@@ -59,8 +59,10 @@ export interface AuthErrorOptions {
    * A finer reason that some seeds' dialects show (seed 002 tells "Token has expired" apart;
    * seed 004 words a CSRF refusal its own way, and an Origin refusal another).
    * The native API collapses it into the code, as a client should not probe expired vs revoked.
+   * "mfa_required": a profile refused a user with a second factor (mfa/profiles.ts); each dialect
+   * answers its own 401 with this error's message.
    */
-  variant?: "expired" | "missing" | "csrf" | "csrf_origin";
+  variant?: "expired" | "missing" | "csrf" | "csrf_origin" | "mfa_required";
   cause?: unknown;
 }
 
@@ -71,7 +73,7 @@ export class AuthError extends Error {
   readonly headers: Record<string, string>;
   readonly reason?: string;
   readonly tokenPresented: boolean;
-  readonly variant?: "expired" | "missing" | "csrf" | "csrf_origin";
+  readonly variant?: "expired" | "missing" | "csrf" | "csrf_origin" | "mfa_required";
 
   constructor(code: ErrorCode, description: string, options: AuthErrorOptions = {}) {
     super(description, { cause: options.cause });

@@ -14,6 +14,9 @@ import { kvSessionStore } from "./storage/kv-sessions";
 import type { AllStores, Stores } from "./storage/ports";
 import { withReadCache, withUserInvalidation } from "./storage/read-cache";
 import { d1AccountStore } from "./storage/d1-accounts";
+import { d1PasskeyStore } from "./storage/d1-passkeys";
+import { kvChallengeStore } from "./storage/kv-challenges";
+import { d1MfaStore } from "./storage/d1-mfa";
 import { bindingRateLimits, type RateLimits } from "./throttling/limiters";
 import { loadKeyRing, type KeyRing } from "./tokens/signing-keys";
 
@@ -53,8 +56,9 @@ const CONFIG_NAMES = [
   "ENVIRONMENT", "ISSUER", "AUDIENCE", "JWT_ALGORITHM", "JWT_EXPIRATION", "REFRESH_TOKEN_EXPIRATION", "SESSION_MAX_AGE",
   "REFRESH_REUSE_INTERVAL", "ALLOWED_ORIGINS", "PROFILES", "REGISTRATION", "PASSWORD_HASH", "PASSWORD_ITERATIONS",
   "PASSWORD_POLICY", "PASSWORD_PEPPER", "SIGNING_KEYS", "ACTIVE_KID", "JWT_SECRET_KEY", "REFRESH_TOKEN_SECRET",
-  "REFRESH_TOKEN_SECRET_PREVIOUS", "AUDIT_RETENTION_DAYS", "REQUIRE_VERIFIED_EMAIL", "DELIVERY_WEBHOOK_URL", "DELIVERY_WEBHOOK_SECRET", "APP_URL",
+  "REFRESH_TOKEN_SECRET_PREVIOUS", "AUDIT_RETENTION_DAYS", "REQUIRE_VERIFIED_EMAIL", "DELIVERY_WEBHOOK_URL", "DELIVERY_WEBHOOK_SECRET", "APP_URL", "MFA_PROFILES",
   "SESSION_IDLE_TIMEOUT", "SIMPLEJWT_ACCESS_TOKEN_LIFETIME", "SIMPLEJWT_REFRESH_TOKEN_LIFETIME", "DEMO_PAGE",
+  "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGINS",
 ];
 const prepared = new Map<string, Promise<Prepared>>();
 const MAX_PREPARED = 8;
@@ -99,6 +103,9 @@ export function defaultStores(env: Env): AllStores {
     accounts: withUserInvalidation(d1AccountStore(env.DB)),
     directory: d1UserDirectory(env.DB),
     clients: d1ClientStore(env.DB),
+    passkeys: d1PasskeyStore(env.DB),
+    challenges: kvChallengeStore(env.AUTH_KV),
+    mfa: d1MfaStore(env.DB),
   } as AllStores;
 }
 

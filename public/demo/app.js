@@ -2,6 +2,7 @@
 // client's events drive what is shown, so a sign-in, refresh or sign-out in another tab (the
 // client tells its peers over a BroadcastChannel) updates this one too.
 import { createAuthClient } from "/generated/edge-auth-client.js";
+import { setUpFactors } from "./factors.js";
 import { clearSignedIn, renderExpiry, renderSessions, renderUser, showView } from "./render.js";
 import { announce, busy, showError, valuesOf } from "./ui.js";
 
@@ -28,6 +29,7 @@ function showSignedIn(user, expiresAt, message) {
   showView(true, actedHere);
   announce(message);
   void loadSessions();
+  void factors.loadPasskeys();
 }
 
 auth.on("signedIn", ({ user, expiresAt, fromOtherTab }) => {
@@ -39,6 +41,7 @@ auth.on("refreshed", ({ user, expiresAt }) => showSignedIn(user, expiresAt, `Sig
 
 auth.on("signedOut", ({ reason }) => {
   clearSignedIn();
+  factors.clearFactors();
   showView(false, actedHere);
   announce(starting ? "Not signed in. Log in or register." : (SIGNED_OUT_BECAUSE[reason] ?? "You are signed out."));
 });
@@ -52,6 +55,8 @@ async function acting(action) {
     actedHere = false;
   }
 }
+
+const factors = setUpFactors(auth, acting);
 
 function loadSessions() {
   return busy($("sessions-button"), async () => renderSessions(await auth.sessions(), endSession));
@@ -72,7 +77,11 @@ $("login-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const { identifier, password } = valuesOf(form);
-  void busy(form, () => acting(() => auth.login({ identifier, password })));
+  void busy(form, async () => {
+    const result = await acting(() => auth.login({ identifier, password }));
+    // A second factor: no session yet; the client keeps the mfa_token in memory for verifyMfa().
+    if (result.mfaRequired) factors.showSecondStep(result.factors);
+  });
 });
 
 $("register-form").addEventListener("submit", (event) => {

@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 export function showView(signedIn, moveFocus) {
   $("signed-in").hidden = !signedIn;
   $("signed-out").hidden = signedIn;
+  $("second-step").hidden = true;
   if (moveFocus) $(signedIn ? "signed-in-title" : "signed-out-title").focus();
 }
 
@@ -39,28 +40,41 @@ export function renderExpiry(expiresAt) {
   expiryTimer = setInterval(paint, 1000);
 }
 
+/** A table row: one cell of text per entry of `texts`, then a cell with an action button. */
+function rowWithAction(texts, button) {
+  const row = document.createElement("tr");
+  for (const text of texts) row.append(Object.assign(document.createElement("td"), { textContent: text }));
+  const action = document.createElement("td");
+  action.append(button);
+  row.append(action);
+  return row;
+}
+
+function actionButton(text, label, onClick) {
+  const button = Object.assign(document.createElement("button"), { type: "button", textContent: text });
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", () => onClick(button));
+  return button;
+}
+
 /** One row per session, newest first as the API lists them; `onEnd(session, button)` ends one. */
 export function renderSessions(sessions, onEnd) {
   const rows = sessions.map((session) => {
-    const row = document.createElement("tr");
     const agent = session.user_agent ?? "unknown";
     const cells = [session.current ? `${agent} (this browser)` : agent, formatDate(session.created_at), formatDate(session.last_used_at), formatDate(session.expires_at)];
-    for (const text of cells) {
-      const cell = document.createElement("td");
-      cell.textContent = text;
-      row.append(cell);
-    }
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = session.current ? "End (log out)" : "End";
-    button.setAttribute("aria-label", `End the session of ${agent} started ${formatDate(session.created_at)}${session.current ? ", this browser" : ""}`);
-    button.addEventListener("click", () => onEnd(session, button));
-    const action = document.createElement("td");
-    action.append(button);
-    row.append(action);
-    return row;
+    const label = `End the session of ${agent} started ${formatDate(session.created_at)}${session.current ? ", this browser" : ""}`;
+    return rowWithAction(cells, actionButton(session.current ? "End (log out)" : "End", label, (button) => onEnd(session, button)));
   });
   $("sessions-body").replaceChildren(...rows);
+}
+
+/** One row per passkey, oldest first as the API lists them; `onRemove(passkey, button)` removes one. */
+export function renderPasskeys(passkeys, onRemove) {
+  const rows = passkeys.map((passkey) => {
+    const cells = [passkey.name, formatDate(passkey.created_at), passkey.last_used_at === null ? "never" : formatDate(passkey.last_used_at)];
+    return rowWithAction(cells, actionButton("Remove", `Remove the passkey ${passkey.name}`, (button) => onRemove(passkey, button)));
+  });
+  $("passkeys-body").replaceChildren(...rows);
 }
 
 export function clearSignedIn() {

@@ -17,8 +17,10 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   const { new: newPassword } = valuesOf(form);
   void busy(form, async () => {
-    const { user } = await auth.resetPassword({ token, newPassword });
+    const result = await auth.resetPassword({ token, newPassword });
     form.hidden = true;
-    announce(`Password changed, and every earlier session ended. You are signed in as ${user.username}.`);
+    // A reset does not skip the second factor: the user logs in with the new password and a factor.
+    if (result.mfaRequired) return announce("Password changed, and every earlier session ended. Your account has a second factor: log in on the demo page with the new password to finish.");
+    announce(`Password changed, and every earlier session ended. You are signed in as ${result.user.username}.`);
   });
 });

@@ -14,6 +14,9 @@ export function describeError(error) {
   if (error?.kind === "rate_limited") {
     return error.retryAfter === undefined ? `${error.description}` : `${error.description} Try again in ${error.retryAfter} seconds.`;
   }
+  // WebAuthn's own refusals (DOMException): the user cancelled, or no passkey was there.
+  if (error?.name === "NotAllowedError") return "The passkey request was cancelled or timed out, or no passkey for this site was found.";
+  if (error?.name === "InvalidStateError") return "This authenticator already holds a passkey for this account.";
   if (error?.kind === "network") return "The service could not be reached. Check the connection and try again.";
   if (error?.kind === "unavailable") return `The service is unavailable for now: ${error.description}`;
   if (error?.description) return error.description;

@@ -20,6 +20,21 @@ const LEVEL: Record<EventName, LogLevel> = {
   email_verified: "info",
   account_deleted: "info",
   delivery_failed: "warn",
+  passkey_registered: "info",
+  passkey_removed: "info",
+  passkey_login_success: "info",
+  passkey_login_failure: "info",
+  mfa_totp_enrolled: "info",
+  mfa_totp_enabled: "info",
+  mfa_totp_disabled: "warn",
+  mfa_recovery_codes_regenerated: "info",
+  mfa_recovery_code_used: "warn",
+  mfa_challenge_issued: "info",
+  mfa_success: "info",
+  mfa_failure: "info",
+  mfa_profile_refused: "info",
+  // MFA_PROFILES=allow: a login with the password alone by a user who has a second factor.
+  mfa_profile_allowed: "warn",
   // Administrators' changes: warn, as each one changes who may do what.
   admin_user_updated: "warn",
   admin_user_disabled: "warn",
@@ -31,6 +46,7 @@ const LEVEL: Record<EventName, LogLevel> = {
   admin_client_secret_rotated: "warn",
   admin_role_granted: "warn",
   admin_role_revoked: "warn",
+  admin_mfa_reset: "warn",
 };
 
 export function auditEvent(rt: Runtime, event: EventName, fields: Partial<Pick<AuditEvent, "userId" | "subject" | "detail">> = {}): AuditEvent {

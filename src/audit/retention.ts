@@ -1,8 +1,8 @@
 // Retention: the Cron Trigger (wrangler.toml [triggers]) deletes audit_events older than
 // AUDIT_RETENTION_DAYS, login_throttle rows whose streak has decayed to nothing (the rule the
-// per-failure purge uses: lockout-policy.ts streakOver), expired known login sources and
-// user_sessions rows past SESSION_MAX_AGE, so no table grows without bound under a spray of made-up
-// identifiers or logins. Bounded work per run; a backlog finishes over later runs.
+// per-failure purge uses: lockout-policy.ts streakOver), expired known login sources,
+// user_sessions rows past SESSION_MAX_AGE and spent WebAuthn challenges past their 5 minutes, so
+// no table grows without bound under a spray of made-up identifiers or logins. Bounded work per run; a backlog finishes over later runs.
 import { logEvent } from "../log";
 import { preparedFor } from "../runtime";
 import { d1Retention } from "../storage/d1-retention";
@@ -39,11 +39,13 @@ export async function runRetention(env: Env, now: number): Promise<void> {
   const sources = await inRounds((limit) => store.purgeExpiredSources(now, limit));
   // A session opened more than SESSION_MAX_AGE ago is over whatever KV says (nextDeadline caps it).
   const sessions = await inRounds((limit) => store.purgeEndedSessions(now - config.sessionMaxAge * 1000, limit));
+  const challenges = await inRounds((limit) => store.purgeSpentChallenges(now, limit));
   logEvent("info", "retention", {
     audit_events: audit.deleted,
     login_throttle: throttle.deleted,
     login_sources: sources.deleted,
     user_sessions: sessions.deleted,
-    complete: audit.complete && throttle.complete && sources.complete && sessions.complete,
+    webauthn_spent_challenges: challenges.deleted,
+    complete: audit.complete && throttle.complete && sources.complete && sessions.complete && challenges.complete,
   });
 }

@@ -6,9 +6,10 @@ import { AuthError, errorFromResponse, notSignedIn } from "./errors.js";
 import type { AuthEventName, AuthListener } from "./events.js";
 import { answerOf, Http, type FetchLike } from "./http.js";
 import { Refresher } from "./refresher.js";
+import { SecondFactor, type CredentialsLike } from "./second-factor.js";
 import { SessionState } from "./session-state.js";
 import { memoryStore, type TokenStorage } from "./storage.js";
-import type { Mode, Session, SessionAnswer, User } from "./types.js";
+import type { FactorConfirmation, LoginResult, Mode, Passkey, SecondStepProof, Session, SessionAnswer, TotpEnrollment, User } from "./types.js";
 
 export interface AuthClientOptions {
   /** The service's URL, e.g. "https://auth.example.com" (a path prefix is kept); in a page, "/" is the page's origin. */
@@ -23,6 +24,8 @@ export interface AuthClientOptions {
   refreshLeeway?: number;
   /** Refresh on a timer before expiry, also while idle; default true where `document` exists (browsers). */
   autoRefresh?: boolean;
+  /** WebAuthn for the passkey calls; default navigator.credentials where it exists. */
+  credentials?: CredentialsLike;
 }
 
 export type ForgotPasswordInput = { email: string } | { identifier: string };
@@ -35,6 +38,22 @@ export class AuthClient {
   readonly #authed: AuthedFetch;
   /** Cookie mode: the session sessions() last marked `current` (the cookie itself is unreadable). */
   #listedCurrent: string | undefined;
+  readonly #second: SecondFactor;
+  /** Passkeys: usernameless sign-in, and the signed-in user's registration, list and removal. */
+  readonly passkeys: {
+    signIn(): Promise<{ user: User }>;
+    register(name?: string): Promise<Passkey>;
+    list(): Promise<Passkey[]>;
+    remove(id: string): Promise<void>;
+  };
+  /** The signed-in user's authenticator app (TOTP). */
+  readonly totp: {
+    enroll(): Promise<TotpEnrollment>;
+    /** The first code turns TOTP on; answers the ten recovery codes, shown once. */
+    confirm(code: string): Promise<string[]>;
+    disable(confirmation: FactorConfirmation): Promise<void>;
+  };
+  readonly recoveryCodes: { regenerate(confirmation: FactorConfirmation): Promise<string[]> };
 
   constructor(options: AuthClientOptions) {
     if (options.mode !== "cookie" && options.mode !== "token") throw new TypeError('createAuthClient: mode must be "cookie" or "token"');
@@ -54,6 +73,16 @@ export class AuthClient {
     this.#state.events.on("refreshed", () => this.#refresher.schedule());
     this.#state.events.on("signedOut", () => this.#refresher.stop());
     this.#refresher.schedule();
+    const core = {
+      mode: options.mode,
+      call: <T>(method: string, path: string, body?: unknown) => this.#call<T>(method, path, body),
+      post: async <T>(path: string, body: unknown) => answerOf<T>(await this.#http.send(this.#http.request("POST", path, body))),
+      signIn: (answer: SessionAnswer) => this.#adopt(answer, "signedIn"),
+    };
+    const second = (this.#second = new SecondFactor(core, () => options.credentials ?? (globalThis as unknown as { navigator?: { credentials?: CredentialsLike } }).navigator?.credentials));
+    this.passkeys = { signIn: () => second.passkeySignIn(), register: (name) => second.registerPasskey(name), list: () => second.listPasskeys(), remove: (id) => second.removePasskey(id) };
+    this.totp = { enroll: () => second.enrollTotp(), confirm: (code) => second.confirmTotp(code), disable: (c) => second.disableTotp(c) };
+    this.recoveryCodes = { regenerate: (c) => second.regenerateRecoveryCodes(c) };
   }
 
   /** The signed-in user; null when signed out or (cookie mode) not known yet: call me(). */
@@ -75,9 +104,22 @@ export class AuthClient {
     return this.#signIn("/auth/register", { username: input.username, email: input.email ?? null, password: input.password });
   }
 
-  /** Signs in with a username or email. Never retried: a second attempt is the user's choice. */
-  async login(input: { identifier: string; password: string }): Promise<{ user: User }> {
-    return this.#signIn("/auth/login", { identifier: input.identifier, password: input.password });
+  /**
+   * Signs in with a username or email. Never retried: a second attempt is the user's choice. A user
+   * with a second factor gets `{ mfaRequired: true, factors }` and no session: call verifyMfa().
+   */
+  async login(input: { identifier: string; password: string }): Promise<LoginResult> {
+    return this.#second.take(await this.#post("/auth/login", { identifier: input.identifier, password: input.password }));
+  }
+
+  /** Completes a login that answered `mfaRequired` (within its 5 minutes); emits signedIn. */
+  verifyMfa(proof: SecondStepProof): Promise<{ user: User }> {
+    return this.#second.verify(proof);
+  }
+
+  /** Whether a login waits for verifyMfa() (its mfa_token is held in memory only). */
+  get mfaPending(): boolean {
+    return this.#second.pending;
   }
 
   /** A new access token (and rotated refresh token); concurrent calls share one request. */
@@ -104,9 +146,9 @@ export class AuthClient {
     await answerOf(await this.#http.send(this.#http.request("POST", "/auth/password/forgot", input)));
   }
 
-  /** Sets the new password with the token from the reset link, and signs in. */
-  async resetPassword(input: { token: string; newPassword: string }): Promise<{ user: User }> {
-    return this.#signIn("/auth/password/reset", { token: input.token, new_password: input.newPassword });
+  /** Sets the new password with the token from the reset link, and signs in (or asks for the second step). */
+  async resetPassword(input: { token: string; newPassword: string }): Promise<LoginResult> {
+    return this.#second.take(await this.#post("/auth/password/reset", { token: input.token, new_password: input.newPassword }));
   }
 
   /** Sends a verification message for the signed-in user's current email. */
@@ -167,8 +209,12 @@ export class AuthClient {
   }
 
   async #signIn(path: string, body: Record<string, unknown>): Promise<{ user: User }> {
-    const request = this.#http.request("POST", path, { ...body, mode: this.#state.mode });
-    return this.#adopt(await answerOf<SessionAnswer>(await this.#http.send(request)), "signedIn");
+    return this.#adopt(await this.#post<SessionAnswer>(path, body), "signedIn");
+  }
+
+  /** A sign-in step's request, in this client's mode; never retried. */
+  async #post<T>(path: string, body: Record<string, unknown>): Promise<T> {
+    return answerOf<T>(await this.#http.send(this.#http.request("POST", path, { ...body, mode: this.#state.mode })));
   }
 
   #adopt(answer: SessionAnswer, event: "signedIn" | "refreshed"): { user: User } {

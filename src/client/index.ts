@@ -5,4 +5,5 @@ export { AuthError, NetworkError, RateLimitedError, ServiceUnavailableError, typ
 export type { AuthEventName, AuthEvents, AuthListener, SignOutReason } from "./events.js";
 export type { FetchLike } from "./http.js";
 export { localStorageStore, memoryStore, type TokenStorage } from "./storage.js";
-export type { Mode, Session, SessionAnswer, User } from "./types.js";
+export type { FactorConfirmation, LoginResult, Mode, Passkey, SecondStepFactor, SecondStepProof, Session, SessionAnswer, TotpEnrollment, User } from "./types.js";
+export { MFA_TOKEN_TTL_MS, type CredentialsLike } from "./second-factor.js";

@@ -26,6 +26,20 @@ export interface KeySet extends Record<Purpose, CryptoKey> {
 export interface Secrets extends KeySet {
   /** Current first, then the previous secret's, then the legacy forms (verification only). */
   accepted: readonly KeySet[];
+  /**
+   * AES-256-GCM keys that encrypt stored TOTP secrets (mfa/secret-box.ts): the current secret's
+   * first (it encrypts), then the previous one's (decryption only, during a rotation).
+   */
+  totpSecret: readonly CryptoKey[];
+}
+
+const TOTP_SECRET_INFO = "edge-auth totp secret aes-gcm v1";
+
+/** An encryption key, not an HMAC key: its own HKDF output (RFC 5869 §3.2, its own `info`). */
+async function deriveTotpSecretKey(secret: string): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey("raw", utf8(secret), "HKDF", false, ["deriveKey"]);
+  const params = { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: utf8(TOTP_SECRET_INFO) };
+  return crypto.subtle.deriveKey(params, base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
 }
 
 async function deriveKeySet(secret: string): Promise<KeySet> {
@@ -66,5 +80,6 @@ export async function loadSecrets(current: string, previous?: string): Promise<S
   const secrets = previous && previous !== current ? [current, previous] : [current];
   const derived = await Promise.all(secrets.map(deriveKeySet));
   const legacy = await Promise.all(secrets.map(legacyKeySet));
-  return { ...derived[0]!, accepted: [...derived, ...legacy] };
+  const totpSecret = await Promise.all(secrets.map(deriveTotpSecretKey));
+  return { ...derived[0]!, accepted: [...derived, ...legacy], totpSecret };
 }

@@ -4,8 +4,9 @@
 // session, and so do we: X-CSRFToken header, else the `csrfmiddlewaretoken` form field.
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { authenticate } from "../accounts/authenticate";
 import { AuthError } from "../errors";
+import { authenticateForProfile } from "../mfa/profiles";
+import type { ProfileName } from "../profiles/gate";
 import { csrfMatches, endCookieSession, resumeCookieSession, startCookieSession, type CookieSession } from "../sessions/cookie-session";
 import { isForm } from "./body";
 import { soleCookie } from "./cookie-values";
@@ -69,11 +70,11 @@ export async function requireCsrf(c: Context<AppEnv>, session: CookieSession): P
 }
 
 /** Login for the cookie dialects: check the credentials, start a session, set both cookies. */
-export async function logInWithCookies(c: Context<AppEnv>, credentials: { username: string; password: string }, clientId: string): Promise<CookieSession> {
+export async function logInWithCookies(c: Context<AppEnv>, credentials: { username: string; password: string }, clientId: ProfileName): Promise<CookieSession> {
   // Login CSRF: a foreign page must not log the browser into the attacker's account.
   requireAllowedOrigin(c);
   const rt = c.get("rt");
-  const session = await startCookieSession(rt, await authenticate(rt, credentials.username, credentials.password), clientId);
+  const session = await startCookieSession(rt, await authenticateForProfile(rt, clientId, credentials.username, credentials.password), clientId);
   setSessionCookies(c, session);
   c.header("Cache-Control", "no-store");
   return session;

@@ -10,7 +10,9 @@ import * as simpleJwt from "../profiles/simplejwt";
 import * as v1Api from "../profiles/v1-api";
 import * as account from "../routes/account";
 import * as auth from "../routes/auth";
+import * as mfaRoutes from "../routes/mfa";
 import { introspectParams, revokeParams, tokenParams } from "../oauth/params";
+import * as passkey from "../passkeys/schemas";
 import { roleQuery } from "../routes/verify";
 import type { Dialect } from "./errors";
 
@@ -43,7 +45,7 @@ const SIGNED_IN = [401, 403, 429, 503];
 
 const native = group("native", "native", [
   ["post", "/auth/register", "Create an account and a session", { body: auth.registerBody, ok: [201, "The user and tokens (token mode) or cookies (cookie mode)"], errors: [...BODY, 409] }],
-  ["post", "/auth/login", "Start a session", { body: auth.loginBody, ok: [200, "The user and tokens, or cookies"], errors: [...BODY, 401, 403] }],
+  ["post", "/auth/login", "Start a session", { body: auth.loginBody, ok: [200, "The user and tokens, or cookies; for a user with a second factor, mfa_required with an mfa_token"], errors: [...BODY, 401, 403] }],
   ["post", "/auth/refresh", "Rotate a refresh token", { body: auth.refreshBody, ok: [200, "New tokens, or cookies"], errors: [...BODY, 401, 403] }],
   ["post", "/auth/logout", "End this session, or all of them", { body: auth.logoutBody, ok: [204, "Logged out"], errors: [...BODY, 401, 403], auth: "bearer" }],
   ["get", "/auth/me", "The signed-in user", { ok: [200, "The user"], errors: SIGNED_IN, auth: "bearer" }],
@@ -52,10 +54,19 @@ const native = group("native", "native", [
 const accountOps = group("account", "native", [
   ["post", "/auth/password", "Change the password (ends other sessions)", { body: account.changeBody, ok: [200, "A new session"], errors: [...BODY, 401, 403], auth: "bearer" }],
   ["post", "/auth/password/forgot", "Ask for a reset message", { body: account.forgotBody, ok: [202, "Accepted (whether or not the account exists)"], errors: BODY }],
-  ["post", "/auth/password/reset", "Set a new password with a reset token", { body: account.resetBody, ok: [200, "A new session"], errors: [...BODY, 401] }],
+  ["post", "/auth/password/reset", "Set a new password with a reset token", { body: account.resetBody, ok: [200, "A new session, or mfa_required for a user with a second factor"], errors: [...BODY, 401] }],
   ["post", "/auth/email/verify/request", "Send a verification message", { body: account.emptyBody, ok: [202, "Accepted"], errors: [...BODY, 401, 403], auth: "bearer" }],
   ["post", "/auth/email/verify", "Verify the email with a token", { body: account.verifyBody, ok: [200, "The user"], errors: [...BODY, 401] }],
   ["delete", "/auth/me", "Delete the account (password required)", { body: account.deleteBody, ok: [204, "Deleted"], errors: [...BODY, 401, 403], auth: "bearer" }],
+]);
+
+const passkeys = group("passkeys", "native", [
+  ["post", "/auth/passkeys/register/options", "WebAuthn creation options for a new passkey", { body: passkey.registerOptionsBody, ok: [200, "PublicKeyCredentialCreationOptionsJSON"], errors: [...BODY, 401, 403], auth: "bearer" }],
+  ["post", "/auth/passkeys/register/verify", "Register the passkey the authenticator made", { body: passkey.registerVerifyBody, ok: [201, "The passkey"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["post", "/auth/passkeys/login/options", "WebAuthn request options for a usernameless login", { body: passkey.loginOptionsBody, ok: [200, "PublicKeyCredentialRequestOptionsJSON"], errors: BODY }],
+  ["post", "/auth/passkeys/login/verify", "Sign in with a passkey", { body: passkey.loginVerifyBody, ok: [200, "The user and tokens, or cookies"], errors: [...BODY, 401, 403] }],
+  ["get", "/auth/passkeys", "The user's passkeys", { ok: [200, "Passkeys"], errors: SIGNED_IN, auth: "bearer" }],
+  ["delete", "/auth/passkeys/{id}", "Remove one passkey", { ok: [204, "Removed"], errors: [...SIGNED_IN, 404], auth: "bearer" }],
 ]);
 
 const sessions = group("sessions", "native", [
@@ -63,11 +74,20 @@ const sessions = group("sessions", "native", [
   ["delete", "/auth/sessions/{id}", "End one session", { ok: [204, "Ended"], errors: [...SIGNED_IN, 404], auth: "bearer" }],
 ]);
 
+const mfa = group("mfa", "native", [
+  ["post", "/auth/mfa/totp/enroll", "Start a TOTP enrollment (secret, otpauth URI, QR code)", { body: account.emptyBody, ok: [200, "secret, otpauth_uri, qr_svg; nothing active until confirmed"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["post", "/auth/mfa/totp/confirm", "Confirm TOTP with a first code", { body: mfaRoutes.confirmBody, ok: [200, "Ten recovery codes, shown once"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["delete", "/auth/mfa/totp", "Disable TOTP (password or code)", { body: mfaRoutes.changeBody, ok: [204, "Disabled"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["post", "/auth/mfa/recovery-codes", "Replace the recovery codes (password or code)", { body: mfaRoutes.changeBody, ok: [200, "Ten new recovery codes"], errors: [...BODY, 401, 403, 409], auth: "bearer" }],
+  ["post", "/auth/mfa/verify", "The login's second step: mfa_token and a code or recovery code", { body: mfaRoutes.verifyBody, ok: [200, "The user and tokens, or cookies"], errors: [...BODY, 401] }],
+]);
+
 const admin = group("admin", "native", [
   ["get", "/admin/users", "Search users", { query: usersQuery, ok: [200, "A page of users"], errors: [400, ...SIGNED_IN], auth: "admin" }],
   ["get", "/admin/users/{id}", "A user and their sessions", { ok: [200, "The user"], errors: [...SIGNED_IN, 404], auth: "admin" }],
   ["patch", "/admin/users/{id}", "Change roles, is_active, email", { body: userPatch, ok: [200, "The user"], errors: [...BODY, 401, 403, 404, 409], auth: "admin" }],
   ["post", "/admin/users/{id}/logout", "End all the user's sessions", { ok: [204, "Done"], errors: [...SIGNED_IN, 404], auth: "admin" }],
+  ["delete", "/admin/users/{id}/mfa", "Reset the user's second factors", { ok: [204, "Reset"], errors: [...SIGNED_IN, 404], auth: "admin" }],
   ["delete", "/admin/users/{id}", "Delete a user", { ok: [204, "Deleted"], errors: [...SIGNED_IN, 404], auth: "admin" }],
   ["get", "/admin/audit", "The audit log", { query: auditQuery, ok: [200, "A page of events"], errors: [400, ...SIGNED_IN], auth: "admin" }],
   ["post", "/admin/clients", "Create a service client (the secret is shown once)", { body: clientBody, ok: [201, "The client and its secret"], errors: [...BODY, 401, 403], auth: "admin" }],
@@ -131,4 +151,4 @@ const profiles = [
   ]),
 ];
 
-export const OPERATIONS: Operation[] = [...native, ...accountOps, ...sessions, ...admin, ...oauth, ...gateway, ...discovery, ...profiles];
+export const OPERATIONS: Operation[] = [...native, ...accountOps, ...sessions, ...mfa, ...passkeys, ...admin, ...oauth, ...gateway, ...discovery, ...profiles];

@@ -4,10 +4,10 @@
 // Errors are FastAPI's `{ "detail": ... }`; validation errors are 422 with a `detail` list.
 import { Hono } from "hono";
 import * as z from "zod/mini";
-import { authenticate } from "../accounts/authenticate";
 import { registerUser } from "../accounts/register";
 import { authenticateRequest } from "../http/access";
 import { readJson } from "../http/body";
+import { authenticateForProfile, MFA_PROFILE_REFUSAL } from "../mfa/profiles";
 import { emailField, identifierField, passwordField, usernameField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
 import { startSession } from "../sessions/sessions";
@@ -20,6 +20,7 @@ export const bearerApiShape: ErrorShape = (error) => {
     const detail = error.variant === "missing" ? "Not authenticated" : error.variant === "expired" ? "Token has expired" : "Invalid authentication credentials";
     return { status: 401, body: { detail }, headers: CHALLENGE };
   }
+  if (error.variant === "mfa_required") return { status: 401, body: { detail: MFA_PROFILE_REFUSAL }, headers: CHALLENGE };
   if (error.code === "invalid_credentials") return { status: 401, body: { detail: "Incorrect username or password" }, headers: CHALLENGE };
   if (error.code === "invalid_request" && error.fields) {
     // FastAPI's RequestValidationError, minus `input`: a rejected password is never echoed.
@@ -41,7 +42,7 @@ export const bearerApiRoutes = new Hono<AppEnv>()
   .post("/api/auth/login", async (c) => {
     const { username, password } = await readJson(c, loginBody);
     const rt = c.get("rt");
-    const user = await authenticate(rt, username, password);
+    const user = await authenticateForProfile(rt, "bearer-api", username, password);
     // No refresh token in this dialect: the session (what logout-all and revocation name) ends with the token.
     const ttl = rt.config.bearerAccessTtl;
     const { tokens } = await startSession(rt, user, { clientId: "bearer-api", accessTtl: ttl, idleTtl: ttl });

@@ -6,6 +6,7 @@ import * as z from "zod/mini";
 import { readJsonOrForm } from "../http/body";
 import { CSRF_HEADER, logInWithCookies, logOutWithCookies } from "../http/csrf";
 import { identifierField, passwordField } from "../http/fields";
+import { MFA_PROFILE_REFUSAL } from "../mfa/profiles";
 import type { AppEnv, ErrorShape } from "../http/types";
 
 /** RFC 7235 wants a challenge with every 401; a cookie session has no Bearer scheme to offer. */
@@ -13,6 +14,7 @@ export const SESSION_CHALLENGE = { "WWW-Authenticate": 'Session realm="edge-auth
 
 export const cookieSessionShape: ErrorShape = (error) => {
   if (error.code === "invalid_token") return { status: 401, body: { error: "Authentication required", status: 401 }, headers: SESSION_CHALLENGE };
+  if (error.variant === "mfa_required") return { status: 401, body: { error: MFA_PROFILE_REFUSAL, status: 401 }, headers: SESSION_CHALLENGE };
   if (error.code === "invalid_credentials") return { status: 401, body: { error: "Invalid username or password", status: 401 }, headers: SESSION_CHALLENGE };
   const fields = error.code === "invalid_request" && error.fields ? { fields: error.fields } : {};
   return { status: error.status, body: { error: error.message, status: error.status, ...fields } };

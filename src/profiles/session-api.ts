@@ -9,6 +9,7 @@ import { invalidFields, readJsonOrForm } from "../http/body";
 import { authenticateSession, logInWithCookies, logOutWithCookies } from "../http/csrf";
 import { emailField, identifierField, passwordField, usernameField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
+import { MFA_PROFILE_REFUSAL } from "../mfa/profiles";
 import { SESSION_CHALLENGE } from "./cookie-session";
 import { drfError } from "./gate";
 
@@ -16,6 +17,7 @@ export const sessionApiShape: ErrorShape = (error) => {
   if (error.code === "invalid_token") {
     return { status: 401, body: { detail: "Authentication credentials were not provided." }, headers: SESSION_CHALLENGE };
   }
+  if (error.variant === "mfa_required") return { status: 401, body: { detail: MFA_PROFILE_REFUSAL }, headers: SESSION_CHALLENGE };
   if (error.code === "invalid_credentials") return { status: 401, body: { detail: "Invalid username or password." }, headers: SESSION_CHALLENGE };
   if (error.variant === "csrf") return { status: 403, body: { detail: "CSRF Failed: CSRF token missing or incorrect." } };
   // Django's own reason for this refusal is "Origin checking failed"; the origin is not echoed.

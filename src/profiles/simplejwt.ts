@@ -3,10 +3,10 @@
 // Lifetimes: SIMPLEJWT_ACCESS_TOKEN_LIFETIME (300 s) and SIMPLEJWT_REFRESH_TOKEN_LIFETIME (86400 s).
 import { Hono } from "hono";
 import * as z from "zod/mini";
-import { authenticate } from "../accounts/authenticate";
 import { AuthError } from "../errors";
 import { verifyAccess } from "../http/access";
 import { readJsonOrForm } from "../http/body";
+import { authenticateForProfile, MFA_PROFILE_REFUSAL } from "../mfa/profiles";
 import { identifierField, passwordField, refreshTokenField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
 import type { Runtime } from "../runtime";
@@ -17,6 +17,8 @@ import { drfError } from "./gate";
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="api"' };
 
 export const simpleJwtShape: ErrorShape = (error) => {
+  // DRF's AuthenticationFailed carries a code: clients tell this refusal from a wrong password by it.
+  if (error.variant === "mfa_required") return { status: 401, body: { detail: MFA_PROFILE_REFUSAL, code: "mfa_required" }, headers: CHALLENGE };
   if (error.code === "invalid_credentials") {
     return { status: 401, body: { detail: "No active account found with the given credentials" }, headers: CHALLENGE };
   }
@@ -50,7 +52,7 @@ export const simpleJwtRoutes = new Hono<AppEnv>()
     const { username, password } = await readJsonOrForm(c, loginBody);
     const rt = c.get("rt");
     const { accessTtl, refreshTtl } = rt.config.simpleJwt;
-    const { tokens } = await startSession(rt, await authenticate(rt, username, password), { clientId: "simplejwt", accessTtl, idleTtl: refreshTtl });
+    const { tokens } = await startSession(rt, await authenticateForProfile(rt, "simplejwt", username, password), { clientId: "simplejwt", accessTtl, idleTtl: refreshTtl });
     c.header("Cache-Control", "no-store");
     return c.json({ refresh: tokens.refresh_token, access: tokens.access_token });
   })

@@ -3,10 +3,10 @@
 // Errors are `{ "error", "message", "code" }` with the HTTP status as `code`.
 import { Hono, type Context } from "hono";
 import * as z from "zod/mini";
-import { authenticate } from "../accounts/authenticate";
 import { registerWithSession } from "../sessions/register-session";
 import { authenticateRequest } from "../http/access";
 import { readJson } from "../http/body";
+import { authenticateForProfile, MFA_PROFILE_REFUSAL } from "../mfa/profiles";
 import { emailField, identifierField, passwordField, refreshTokenField, usernameField } from "../http/fields";
 import type { AppEnv, ErrorShape } from "../http/types";
 import { refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
@@ -16,7 +16,7 @@ const ERROR_NAMES: Record<number, string> = { 400: "bad_request", 401: "unauthor
 
 export const v1ApiShape: ErrorShape = (error) => {
   if (error.status === 401) {
-    const message = error.code === "invalid_credentials" ? "Invalid username or password" : "Invalid or expired token";
+    const message = error.variant === "mfa_required" ? MFA_PROFILE_REFUSAL : error.code === "invalid_credentials" ? "Invalid username or password" : "Invalid or expired token";
     return { status: 401, body: { error: "unauthorized", message, code: 401 }, headers: { "WWW-Authenticate": 'Bearer realm="edge-auth"' } };
   }
   const fields = error.code === "invalid_request" && error.fields ? { fields: error.fields } : {};
@@ -42,7 +42,7 @@ export const v1ApiRoutes = new Hono<AppEnv>()
   .post("/api/v1/auth/login", async (c) => {
     const { username, password } = await readJson(c, loginBody);
     const rt = c.get("rt");
-    return answer(c, await startSession(rt, await authenticate(rt, username, password), { clientId: "v1-api" }), 200);
+    return answer(c, await startSession(rt, await authenticateForProfile(rt, "v1-api", username, password), { clientId: "v1-api" }), 200);
   })
   .post("/api/v1/auth/refresh", async (c) => {
     const { refresh_token } = await readJson(c, refreshBody);

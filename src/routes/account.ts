@@ -18,7 +18,7 @@ import { identifierField, passwordField } from "../http/fields";
 import { assertSameOriginForCookie } from "../http/origin";
 import type { AppEnv } from "../http/types";
 import { revokeSession, startSession } from "../sessions/sessions";
-import { answer, modeField } from "./auth";
+import { answer, modeField, sessionOrSecondStep } from "./auth";
 
 /**
  * Our tokens are 43 characters; a wrong one (a pasted link, another service's token) must be
@@ -36,7 +36,7 @@ export const deleteBody = z.strictObject({ password: passwordField });
 export const emptyBody = z.strictObject({});
 
 /** The signed-in user, by bearer token or access cookie; a cookie needs an allowed Origin (CSRF). */
-async function signedIn(c: Context<AppEnv>) {
+export async function signedIn(c: Context<AppEnv>) {
   const auth = await authenticateRequest(c);
   if (auth.via === "cookie") assertSameOriginForCookie(c);
   return auth;
@@ -70,7 +70,8 @@ export const accountRoutes = new Hono<AppEnv>()
     const body = await readJson(c, resetBody);
     const rt = c.get("rt");
     const user = await resetPassword(rt, body.token, body.new_password);
-    return answer(c, await startSession(rt, user), 200, body.mode);
+    // A reset link proves the mailbox, not the second factor: a user with one gets mfa_required.
+    return sessionOrSecondStep(c, user, body.mode);
   })
   .post("/email/verify/request", async (c) => {
     // As logout: with a bearer token no body is needed (no cookie, so no CSRF to guard against).

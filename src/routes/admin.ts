@@ -3,6 +3,7 @@
 import { Hono, type Context } from "hono";
 import { auditQuery, userPatch, usersQuery } from "../admin/schemas";
 import { decodeCursor, encodeCursor } from "../admin/cursor";
+import { resetFactors, userFactors } from "../admin/factors";
 import { adminUser, deleteUser, findUser, logOutUser, updateUser } from "../admin/users";
 import { normaliseEmail } from "../accounts/identifiers";
 import { requireAdmin } from "../http/admin-guard";
@@ -32,7 +33,8 @@ export const adminRoutes = new Hono<AppEnv>()
   .get("/users/:id", async (c) => {
     const rt = c.get("rt");
     const user = await findUser(rt, idParam(c));
-    return c.json({ user: adminUser(user), sessions: await listUserSessions(rt, user.id) });
+    const [sessions, mfa] = await Promise.all([listUserSessions(rt, user.id), userFactors(rt, user.id)]);
+    return c.json({ user: adminUser(user), sessions, mfa });
   })
   .patch("/users/:id", async (c) => {
     const patch = await readJson(c, userPatch);
@@ -45,6 +47,10 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .delete("/users/:id", async (c) => {
     await deleteUser(c.get("rt"), c.get("admin")!, idParam(c));
+    return c.body(null, 204);
+  })
+  .delete("/users/:id/mfa", async (c) => {
+    await resetFactors(c.get("rt"), c.get("admin")!, idParam(c));
     return c.body(null, 204);
   })
   .get("/audit", async (c) => {

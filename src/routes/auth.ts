@@ -13,6 +13,8 @@ import { clearTokenCookies, refreshCookie, setTokenCookies } from "../http/cooki
 import { emailField, identifierField, passwordField, refreshTokenField, usernameField } from "../http/fields";
 import { assertSameOriginForCookie } from "../http/origin";
 import type { AppEnv } from "../http/types";
+import { secondStepFor } from "../mfa/challenge";
+import type { UserRecord } from "../storage/ports";
 import { registerWithSession } from "../sessions/register-session";
 import { endAllSessions, findCurrentRefreshFamily, findRefreshFamily, refreshSession, revokeSession, startSession, type SessionResult } from "../sessions/sessions";
 
@@ -36,6 +38,18 @@ export function answer(c: Context<AppEnv>, result: SessionResult, status: 200 | 
   setTokenCookies(c, result.tokens);
   const { access_token: _access, refresh_token: _refresh, ...lifetimes } = result.tokens;
   return c.json({ user, ...lifetimes }, status);
+}
+
+/**
+ * The answer to a correct password (login, password reset): the session, or for a user with a
+ * second factor 200 { mfa_required, mfa_token, factors } with no token and no cookie (mfa/challenge.ts).
+ */
+export async function sessionOrSecondStep(c: Context<AppEnv>, user: UserRecord, mode: Mode) {
+  const rt = c.get("rt");
+  const challenge = await secondStepFor(rt, user, mode);
+  if (!challenge) return answer(c, await startSession(rt, user), 200, mode);
+  c.header("Cache-Control", "no-store");
+  return c.json(challenge);
 }
 
 /** The refresh cookie, for a request that sent no refresh token in its body; Origin-checked. */
@@ -76,8 +90,7 @@ export const authRoutes = new Hono<AppEnv>()
     const identifier = body.identifier ?? body.username ?? body.email;
     if (!identifier) throw invalidFields({ identifier: "This field is required." });
     const rt = c.get("rt");
-    const user = await authenticate(rt, identifier, body.password);
-    return answer(c, await startSession(rt, user), 200, body.mode);
+    return sessionOrSecondStep(c, await authenticate(rt, identifier, body.password), body.mode);
   })
   .post("/refresh", async (c) => {
     const body = await readJson(c, refreshBody);

@@ -17,10 +17,13 @@ import type { AppEnv } from "../http/types";
 export const DEMO_PATHS = ["/", "/index.html", "/reset-password", "/reset-password.html", "/verify-email", "/verify-email.html", "/demo/*"] as const;
 
 // The page runs only its own files: no inline script or style, no other origin, never framed.
-// connect-src falls back to 'self': the demo talks to this service only.
+// connect-src falls back to 'self': the demo talks to this service only. img-src adds blob: for the
+// authenticator app's QR code, an SVG the page shows as an <img> from a blob: URL (an image runs
+// no script; data: stays refused).
 const demoHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"],
+    imgSrc: ["'self'", "blob:"],
     baseUri: ["'none'"],
     formAction: ["'none'"],
     frameAncestors: ["'none'"],

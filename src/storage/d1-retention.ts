@@ -36,6 +36,13 @@ export function d1Retention(db: D1Database) {
       );
     },
 
+    /** webauthn_spent_challenges rows past their challenge's 5 minutes: its KV record is gone, so no replay can reach them. */
+    purgeSpentChallenges(now: number, limit: number): Promise<number> {
+      return guardStorage("retention.purgeSpentChallenges", async () =>
+        changes(await db.prepare("DELETE FROM webauthn_spent_challenges WHERE rowid IN (SELECT rowid FROM webauthn_spent_challenges WHERE expires_at <= ? LIMIT ?)").bind(now, limit).run()),
+      );
+    },
+
     /** login_sources rows past their 30 days (the rule lockout.ts sets at each success). */
     purgeExpiredSources(now: number, limit: number): Promise<number> {
       return guardStorage("retention.purgeExpiredSources", async () =>

@@ -5,11 +5,15 @@ import type { LoginIdentifiers, UserRecord } from "../accounts/user-record";
 import type { AccountStore } from "./account-ports";
 import type { ClientStore, UserChange, UserDirectory } from "./admin-ports";
 import type { AuditEvent } from "../audit/event";
+import type { ChallengeStore, PasskeyStore } from "./passkey-ports";
+import type { MfaStore } from "./mfa-ports";
 
 export * from "../accounts/user-record";
 export * from "./admin-ports";
 export * from "./account-ports";
 export * from "../audit/event";
+export * from "./passkey-ports";
+export * from "./mfa-ports";
 
 export interface UserStore {
   /**
@@ -165,6 +169,11 @@ export interface Stores {
   accounts?: AccountStore;
   directory?: UserDirectory;
   clients?: ClientStore;
+  /** Optional when injecting: passkeys (D1) and their issued challenges (KV). */
+  passkeys?: PasskeyStore;
+  challenges?: ChallengeStore;
+  /** The second factor (migration 0010); createApp fills it with the D1 adapter when missing. */
+  mfa?: MfaStore;
 }
 
 export type AllStores = Required<Stores>;

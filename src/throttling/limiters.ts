@@ -9,7 +9,7 @@ export interface RateLimiter {
 }
 
 export interface RateLimits {
-  /** IP_LIMITER: login, register and password routes, per client. */
+  /** IP_LIMITER: login, register, password and passkey-login routes, per client. */
   perClient: RateLimiter;
   /** LOGIN_LIMITER: login, per normalised identifier, across clients. */
   perIdentifier: RateLimiter;

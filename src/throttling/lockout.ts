@@ -78,10 +78,20 @@ export async function guardLoginAttempt<T>(rt: Runtime, normalisedIdentifier: st
   return { attempt: { subject, counter: state.counter, source }, found: await (account ?? lookup()) };
 }
 
-export async function recordLoginFailure(rt: Runtime, attempt: LoginAttempt, user: UserRecord | null, reason: string): Promise<void> {
+/**
+ * The audit events of a credential the lockout counts: the password (login) or a second factor's
+ * code (mfa/second-step.ts), which has its own counter and the same rules.
+ */
+export type CountedCredential = "password" | "mfa";
+const EVENTS = {
+  password: { failure: "login_failure", success: "login_success" },
+  mfa: { failure: "mfa_failure", success: "mfa_success" },
+} as const;
+
+export async function recordLoginFailure(rt: Runtime, attempt: LoginAttempt, user: UserRecord | null, reason: string, credential: CountedCredential = "password"): Promise<void> {
   const { subject, counter } = attempt;
   const detail: AuditEvent["detail"] = counter === subject ? { reason } : { reason, known_source: true };
-  const failure = auditEvent(rt, "login_failure", { userId: user?.id ?? null, subject, detail });
+  const failure = auditEvent(rt, EVENTS[credential].failure, { userId: user?.id ?? null, subject, detail });
   const lockout = auditEvent(rt, "lockout", { userId: user?.id ?? null, subject });
   logAudit(failure);
   const state = await rt.stores.attempts.recordFailure(counter, rt.now(), LOCKOUT, { failure, lockout });
@@ -89,8 +99,8 @@ export async function recordLoginFailure(rt: Runtime, attempt: LoginAttempt, use
 }
 
 /** Clears the counter the attempt was held to and (re)marks its source known for 30 days. */
-export async function recordLoginSuccess(rt: Runtime, attempt: LoginAttempt, user: UserRecord): Promise<void> {
-  const success = auditEvent(rt, "login_success", { userId: user.id, subject: attempt.subject });
+export async function recordLoginSuccess(rt: Runtime, attempt: LoginAttempt, user: UserRecord, credential: CountedCredential = "password", detail: AuditEvent["detail"] = {}): Promise<void> {
+  const success = auditEvent(rt, EVENTS[credential].success, { userId: user.id, subject: attempt.subject, detail });
   logAudit(success);
   const now = rt.now();
   const known = attempt.source ? { source: attempt.source, expiresAt: now + LOCKOUT.knownSourceMs, now } : undefined;

@@ -11,7 +11,7 @@ import type { RateLimiter } from "./limiters";
 
 export type { RateLimiter, RateLimits } from "./limiters";
 
-export type ThrottledAction = "login" | "register" | "refresh" | "password";
+export type ThrottledAction = "login" | "register" | "refresh" | "password" | "passkey";
 
 /** The period of every [[ratelimits]] binding in wrangler.toml (the binding allows 10 or 60 s). */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;

@@ -75,7 +75,7 @@ describe("scheduled retention", () => {
     const logged = vi.spyOn(console, "log");
     await runCron();
     const line = logged.mock.calls.map((c) => String(c[0])).find((l) => l.includes('"event":"retention"'));
-    expect(JSON.parse(line!)).toEqual({ level: "info", event: "retention", audit_events: 10_000, login_throttle: 0, login_sources: 0, user_sessions: 0, complete: false });
+    expect(JSON.parse(line!)).toEqual({ level: "info", event: "retention", audit_events: 10_000, login_throttle: 0, login_sources: 0, user_sessions: 0, webauthn_spent_challenges: 0, complete: false });
     expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_events").first<{ n: number }>())!.n).toBe(501);
     await runCron();
     expect(await auditTags()).toEqual(["keep"]);

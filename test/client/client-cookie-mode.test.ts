@@ -26,7 +26,7 @@ describe("edge-auth/client cookie mode", () => {
     const storage = recordingStorage(true);
     const auth = createAuthClient({ baseUrl: BASE, mode: "cookie", fetch: service.fetch, storage, autoRefresh: false });
     const { user } = await auth.login({ identifier: "ada", password: "pw" });
-    expect(user.username).toBe("ada");
+    expect(user?.username).toBe("ada");
     expect(auth.expiresAt).toBe(Date.now() + 300_000);
     await auth.me();
     await auth.refresh();

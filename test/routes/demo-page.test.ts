@@ -8,7 +8,7 @@ import wranglerToml from "../../wrangler.toml?raw";
 import { envWith, realApp } from "../helpers";
 
 const NOT_FOUND = { error: "not_found", error_description: "No such endpoint." };
-const CSP = "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+const CSP = "default-src 'self'; img-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 const on = envWith({ DEMO_PAGE: "true" });
 
 describe("the demo page gate", () => {
