@@ -6,10 +6,11 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildOpenApi } from "./build/openapi.mjs";
+import { buildWorker } from "./build/worker.mjs";
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-const STEPS = [buildOpenApi];
+const STEPS = [buildOpenApi, buildWorker];
 
 export async function buildAll() {
   for (const step of STEPS) await step(root);
