@@ -6,7 +6,7 @@
 // dist/worker/ becomes a module of the Worker). Options follow wrangler's own bundling: ESM, the
 // workerd/worker/browser export conditions, minified, with source maps.
 import { build, context } from "esbuild";
-import { rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const WORKER_DIR = "dist/worker";
@@ -28,18 +28,38 @@ const options = (root) => ({
   sourcemap: true,
   metafile: true,
   logLevel: "error",
+  write: false,
+  plugins: [{ name: "sync-output", setup: (b) => b.onEnd((result) => result.outputFiles && syncOutput(path.join(root, WORKER_DIR), result.outputFiles)) }],
 });
 
+/**
+ * Writes only what changed, each file renamed into place, and removes files of earlier builds
+ * (content-hashed chunk names; the ESModule rule would upload every .js left here). Several
+ * `npm start`s at once (the e2e suite starts two workers in parallel) then rebuild the same
+ * sources without touching each other's running wrangler dev: an unchanged build writes nothing.
+ */
+function syncOutput(outdir, outputFiles) {
+  const wanted = new Set(outputFiles.map((file) => file.path));
+  for (const file of outputFiles) {
+    if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue;
+    mkdirSync(path.dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+  for (const entry of existsSync(outdir) ? readdirSync(outdir, { recursive: true }) : []) {
+    const file = path.join(outdir, entry);
+    if (/\.js(\.map)?$/.test(entry) && !wanted.has(file)) rmSync(file, { force: true });
+  }
+}
+
 export async function buildWorker(root) {
-  // Old chunks (content-hashed names) would otherwise be uploaded too: the rule matches every .js.
-  rmSync(path.join(root, WORKER_DIR), { recursive: true, force: true });
   return build(options(root));
 }
 
 /**
  * `npm start`: rebuilds dist/worker/ on every change under src/ (wrangler dev then reloads the
- * changed modules). Chunks of earlier builds stay until the next full build; only local workerd
- * sees them.
+ * changed modules).
  */
 export async function watchWorker(root) {
   const watcher = await context({ ...options(root), logLevel: "info" });
