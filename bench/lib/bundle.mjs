@@ -21,5 +21,5 @@ export function moduleSizes(script) {
   const entry = readFileSync(script, "utf8");
   const atStart = modules.filter(({ module }) => module === path.basename(script) || new RegExp(`(?:^|[;}])import[^()]*?from"\\./${module.replace(/[.]/g, "\\.")}"`).test(entry));
   const sum = (list, field) => list.reduce((total, m) => total + m[field], 0);
-  return { modules, at_start_gzip_bytes: sum(atStart, "gzip_bytes"), total_gzip_bytes: sum(modules, "gzip_bytes") };
+  return { modules, at_start_bytes: sum(atStart, "bytes"), at_start_gzip_bytes: sum(atStart, "gzip_bytes"), total_gzip_bytes: sum(modules, "gzip_bytes") };
 }

@@ -15,7 +15,7 @@ export const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDF
 // modules): the service's own build runs first; another script (the hello-world and bare-runtime
 // Workers) is bundled and minified by wrangler as the service once was.
 export function buildBundle(outdir, { script, config = "wrangler.toml" } = {}) {
-  if (!script) {
+  if (!script && config === "wrangler.toml") {
     const build = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, env: quietEnv, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stdout}${build.stderr}`);
   }
