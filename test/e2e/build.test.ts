@@ -77,4 +77,23 @@ describe("build", () => {
       rmSync(out, { recursive: true, force: true });
     }
   });
+  it("keeps the second factor's libraries and ceremonies out of what a new isolate loads (the login path's factor lookup stays in)", async () => {
+    // @ts-expect-error plain ESM script
+    const { buildWorker } = await import("../../scripts/build/worker.mjs");
+    const { metafile } = await buildWorker(root);
+    const outputs = metafile.outputs as Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown>; entryPoint?: string }>;
+    // The entry and every chunk it imports statically, transitively; import() targets load on first use.
+    const atStart = new Set<string>();
+    const visit = (file: string) => {
+      if (atStart.has(file)) return;
+      atStart.add(file);
+      for (const imported of outputs[file]!.imports) if (imported.kind === "import-statement" && outputs[imported.path]) visit(imported.path);
+    };
+    visit(Object.keys(outputs).find((file) => outputs[file]!.entryPoint === "src/index.ts")!);
+    const inputs = [...atStart].flatMap((file) => Object.keys(outputs[file]!.inputs));
+    expect(inputs).toContain("src/mfa/challenge.ts");
+    expect(inputs).toContain("src/mfa/factors.ts");
+    const lazy = ["src/routes/mfa.ts", "src/routes/passkeys.ts", "src/mfa/totp.ts", "src/mfa/second-step.ts", "src/passkeys/ceremony.ts", "src/passkeys/public-key.ts"];
+    expect(inputs.filter((input) => lazy.includes(input) || /node_modules\/(otpauth|uqr|@noble|@oslojs)\//.test(input))).toEqual([]);
+  });
 });
