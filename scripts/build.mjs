@@ -9,10 +9,11 @@ import { fileURLToPath } from "node:url";
 import { buildDocsAssets } from "./build/docs-assets.mjs";
 import { buildOpenApi } from "./build/openapi.mjs";
 import { buildPackages } from "./build/packages.mjs";
+import { buildWorker } from "./build/worker.mjs";
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-const STEPS = [buildPackages, buildOpenApi, buildDocsAssets];
+const STEPS = [buildPackages, buildOpenApi, buildDocsAssets, buildWorker];
 
 export async function buildAll() {
   for (const step of STEPS) await step(root);

@@ -13,12 +13,12 @@ import { oauthDialect } from "./oauth/dialect";
 import { openApiRoutes } from "./openapi/route";
 import { accountRoutes } from "./routes/account";
 import { adminRoutes } from "./routes/admin";
+import { lazyRoutes } from "./routes/lazy";
+import { MFA_ROUTES, PASSKEY_ROUTES } from "./routes/second-factor-table";
 import { authRoutes } from "./routes/auth";
 import { demoRoutes } from "./routes/demo";
-import { mfaRoutes } from "./routes/mfa";
 import { verifyRoutes } from "./routes/verify";
 import { oauthRoutes } from "./routes/oauth";
-import { passkeyRoutes } from "./routes/passkeys";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { buildRuntime, type RuntimeOptions } from "./runtime";
@@ -47,8 +47,9 @@ export function createApp(options: RuntimeOptions = {}) {
   app.route("/auth", sessionRoutes);
   app.route("/auth", accountRoutes);
   app.route("/auth", verifyRoutes);
-  app.route("/auth", passkeyRoutes);
-  app.route("/auth", mfaRoutes);
+  // The second factor's routes (and otpauth, uqr, @noble/hashes, @oslojs/*) load on first use.
+  app.route("/auth", lazyRoutes("/auth", PASSKEY_ROUTES, () => import("./routes/passkeys").then((m) => m.passkeyRoutes)));
+  app.route("/auth", lazyRoutes("/auth", MFA_ROUTES, () => import("./routes/mfa").then((m) => m.mfaRoutes)));
   app.route("/admin", adminRoutes);
   app.route("/oauth", oauthRoutes);
   app.route("/", openApiRoutes);

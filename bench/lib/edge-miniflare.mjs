@@ -1,7 +1,7 @@
 // The primary target: the production bundle (`wrangler deploy --dry-run`) run in workerd through
 // Miniflare's API, on a socket wired straight to the worker (no dev proxy, no entry worker), local D1 (migrations applied here) and local KV.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_splitSqlQuery } from "wrangler";
@@ -11,12 +11,29 @@ export const root = path.resolve(import.meta.dirname, "../..");
 export const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
 /** Bundles a worker exactly as `wrangler deploy` would, without uploading it. */
+// wrangler.toml uploads the worker as scripts/build/worker.mjs built it (no_bundle, split into
+// modules): the service's own build runs first; another script (the hello-world and bare-runtime
+// Workers) is bundled and minified by wrangler as the service once was.
 export function buildBundle(outdir, { script, config = "wrangler.toml" } = {}) {
-  const args = ["deploy", "--dry-run", "--outdir", outdir, "--config", config, ...(script ? [script] : [])];
+  if (!script && config === "wrangler.toml") {
+    const build = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, env: quietEnv, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stdout}${build.stderr}`);
+  }
+  const args = ["deploy", "--dry-run", "--outdir", outdir, "--config", config, ...(script ? ["--bundle", "--minify", script] : [])];
   const run = spawnSync(path.join(root, "node_modules/.bin/wrangler"), args, { cwd: root, env: quietEnv, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${run.stdout}${run.stderr}`);
   const bundled = readdirSync(outdir).find((f) => f.endsWith(".js"));
   return path.join(outdir, bundled);
+}
+
+/**
+ * The entry module and the chunks beside it: a build split by scripts/build/worker.mjs imports
+ * chunks/*.js (statically, and with import() on first use); a single-script bundle has none.
+ */
+export function bundleModules(bundle) {
+  const chunks = path.join(path.dirname(bundle), "chunks");
+  const extra = existsSync(chunks) ? readdirSync(chunks).filter((f) => f.endsWith(".js")).map((f) => path.join(chunks, f)) : [];
+  return [bundle, ...extra].map((file) => ({ type: "ESModule", path: file }));
 }
 
 /** wrangler.toml's [vars] only (wrangler's own worker options also carry a developer's .dev.vars). */
@@ -41,7 +58,7 @@ export async function startMiniflare({ bundle, vars, persist, limits = 1_000_000
   const mf = new Miniflare({
     compatibilityDate: workerOptions.compatibilityDate,
     compatibilityFlags: workerOptions.compatibilityFlags,
-    modules: [{ type: "ESModule", path: bundle }],
+    modules: bundleModules(bundle),
     modulesRoot: path.dirname(bundle),
     bindings: { ...configVars(config), ...vars },
     d1Databases: workerOptions.d1Databases,
