@@ -3,7 +3,9 @@
 // an access token that expires: test/e2e/client.test.ts.
 import { describe, expect, it } from "vitest";
 import type { PublicUser } from "../../src/accounts/user";
-import { createAuthClient, type FetchLike, type Session, type User } from "../../src/client/index";
+import { createAuthClient, type FetchLike, type Passkey, type Session, type TotpEnrollment, type User } from "../../src/client/index";
+import type { enrollTotp } from "../../src/mfa/enrollment";
+import type { publicPasskey } from "../../src/passkeys/manage";
 import type { ListedSession } from "../sessions/listed";
 import { realApp, STRONG_PASSWORD, testEnv, uniqueName } from "../helpers";
 
@@ -11,6 +13,21 @@ import { realApp, STRONG_PASSWORD, testEnv, uniqueName } from "../helpers";
 // these fail the typecheck when the two drift apart.
 export const userShapes: [(u: User) => PublicUser, (u: PublicUser) => User] = [(u) => u, (u) => u];
 export const sessionShapes: [(s: Session) => ListedSession, (s: ListedSession) => Session] = [(s) => s, (s) => s];
+type Enrollment = Awaited<ReturnType<typeof enrollTotp>>;
+type PublicPasskey = ReturnType<typeof publicPasskey>;
+export const factorShapes: [(e: TotpEnrollment) => Enrollment, (e: Enrollment) => TotpEnrollment, (p: Passkey) => PublicPasskey, (p: PublicPasskey) => Passkey] = [(e) => e, (e) => e, (p) => p, (p) => p];
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s) on WebCrypto, apart from the service's TOTP library. */
+async function totpCode(secret: string, stepOffset = 0): Promise<string> {
+  const bits = [...secret].map((c) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c).toString(2).padStart(5, "0")).join("");
+  const key = new Uint8Array(bits.match(/.{8}/g)!.map((byte) => parseInt(byte, 2)));
+  const counter = new DataView(new ArrayBuffer(8));
+  counter.setBigUint64(0, BigInt(Math.floor(Date.now() / 30_000) + stepOffset));
+  const hmacKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  const mac = new DataView(await crypto.subtle.sign("HMAC", hmacKey, counter.buffer));
+  const offset = mac.getUint8(19) & 0xf; // RFC 4226 §5.3, dynamic truncation
+  return String((mac.getUint32(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
 
 const BASE = "https://auth.test.example";
 const viaApp: FetchLike = async (input, init) => realApp.request(new Request(input, init), undefined, testEnv);
@@ -46,5 +63,28 @@ describe("edge-auth/client against the real app", () => {
     const auth = createAuthClient({ baseUrl: BASE, mode: "token", fetch: viaApp });
     await expect(auth.register({ username: uniqueName(), password: "short" })).rejects.toMatchObject({ status: 400, code: "invalid_request", fields: { password: expect.any(String) } });
     expect(auth.user).toBeNull();
+  });
+
+  it("the second factor: TOTP on, a login that asks for the second step, a recovery code, new codes, TOTP off", async () => {
+    const auth = createAuthClient({ baseUrl: BASE, mode: "token", fetch: viaApp });
+    const username = uniqueName("clientmfa");
+    await auth.register({ username, password: STRONG_PASSWORD });
+    const { secret, otpauth_uri, qr_svg } = await auth.totp.enroll();
+    expect([otpauth_uri.startsWith("otpauth://totp/"), qr_svg.startsWith("<svg")]).toEqual([true, true]);
+    const codes = await auth.totp.confirm(await totpCode(secret));
+    expect(codes).toHaveLength(10);
+
+    const device = createAuthClient({ baseUrl: BASE, mode: "token", fetch: viaApp });
+    expect(await device.login({ identifier: username, password: STRONG_PASSWORD })).toEqual({ mfaRequired: true, factors: ["totp", "recovery_code"] });
+    expect(device.user).toBeNull();
+    await expect(device.verifyMfa({ recoveryCode: "AAAA-BBBB-CCCC-DDDD" })).rejects.toMatchObject({ status: 401, code: "invalid_credentials" });
+    const { user } = await device.verifyMfa({ recoveryCode: codes[0]! });
+    expect([user.username, device.mfaPending, (await device.me()).username]).toEqual([username, false, username]);
+
+    const fresh = await device.recoveryCodes.regenerate({ password: STRONG_PASSWORD });
+    expect(fresh.filter((code) => codes.includes(code))).toEqual([]);
+    await device.totp.disable({ code: await totpCode(secret, 1) });
+    const later = createAuthClient({ baseUrl: BASE, mode: "token", fetch: viaApp });
+    expect((await later.login({ identifier: username, password: STRONG_PASSWORD })).user?.username).toBe(username);
   });
 });
