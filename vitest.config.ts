@@ -19,6 +19,10 @@ export default defineConfig(async () => {
   return {
     plugins: [
       cloudflareTest({
+        // The sources, not wrangler.toml's built dist/worker/: tests import src/ modules, and the
+        // worker that serves SELF and the AuthService entrypoint must be the same module instances
+        // (one read cache, one verified-token memo), as they are in one production isolate.
+        main: "./src/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: {
