@@ -9,7 +9,6 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { watchWorker } from "./build/worker.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -39,11 +38,6 @@ if (setup.status !== 0) process.exit(setup.status ?? 1);
 const build = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-// The worker is built by esbuild (scripts/build/worker.mjs, code splitting) and uploaded unbundled
-// (wrangler.toml no_bundle): esbuild, not wrangler, watches src/ and rebuilds dist/worker/, and
-// wrangler dev reloads the rebuilt modules.
-const watcher = await watchWorker(root);
-
 // A fixed ISSUER for another port names endpoints this worker does not serve: say so.
 const devVars = path.join(root, ".dev.vars");
 const issuer = existsSync(devVars) ? /^ISSUER=(.*)$/m.exec(readFileSync(devVars, "utf8"))?.[1]?.trim() : undefined;
@@ -61,7 +55,4 @@ const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
 // (DataCloneError, "exception"); /__scheduled runs inside the worker itself.
 const child = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", port, "--test-scheduled", ...persist, ...args], { cwd: root, env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
-child.on("exit", async (code, signal) => {
-  await watcher.dispose();
-  process.exit(code ?? (signal ? 1 : 0));
-});
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -11,15 +11,15 @@ export const root = path.resolve(import.meta.dirname, "../..");
 export const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
 /** Bundles a worker exactly as `wrangler deploy` would, without uploading it. */
-// wrangler.toml uploads the worker as scripts/build/worker.mjs built it (no_bundle, split into
-// modules): the service's own build runs first; another script (the hello-world and bare-runtime
+// The service as `npm run deploy` uploads it: scripts/build/worker.mjs's split build, --no-bundle
+// (the build runs first); another script (the hello-world and bare-runtime
 // Workers) is bundled and minified by wrangler as the service once was.
 export function buildBundle(outdir, { script, config = "wrangler.toml" } = {}) {
   if (!script && config === "wrangler.toml") {
     const build = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, env: quietEnv, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stdout}${build.stderr}`);
   }
-  const args = ["deploy", "--dry-run", "--outdir", outdir, "--config", config, ...(script ? ["--bundle", "--minify", script] : [])];
+  const args = ["deploy", "--dry-run", "--outdir", outdir, "--config", config, ...(script ? ["--bundle", "--minify", script] : config === "wrangler.toml" ? ["--no-bundle", "dist/worker/index.js"] : [])];
   const run = spawnSync(path.join(root, "node_modules/.bin/wrangler"), args, { cwd: root, env: quietEnv, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${run.stdout}${run.stderr}`);
   const bundled = readdirSync(outdir).find((f) => f.endsWith(".js"));

@@ -50,7 +50,7 @@ describe("build", () => {
     await buildAll();
     const out = mkdtempSync(path.join(tmpdir(), "edge-auth-dry-"));
     try {
-      const run = spawnSync(path.join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out], {
+      const run = spawnSync(path.join(root, "node_modules/.bin/wrangler"), ["deploy", "--no-bundle", "dist/worker/index.js", "--dry-run", "--outdir", out], {
         cwd: root, encoding: "utf8", env: wranglerEnv,
       });
       expect(run.status, run.stderr).toBe(0);
