@@ -46,15 +46,16 @@ const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF
 
 /**
  * `vars` are passed as `wrangler dev --var NAME:VALUE`, overriding wrangler.toml and .dev.vars
- * (a function of the port when a value names it); `env` is added to the process environment.
+ * (a function of the port when a value names it); `env` is added to the process environment;
+ * `args` go to `wrangler dev` as they are.
  */
-export async function startWorker(vars: Record<string, string> | ((port: number) => Record<string, string>) = {}, env: Record<string, string> = {}): Promise<RunningWorker> {
+export async function startWorker(vars: Record<string, string> | ((port: number) => Record<string, string>) = {}, env: Record<string, string> = {}, args: string[] = []): Promise<RunningWorker> {
   const persist = mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
   const port = await freePort();
   const varArgs = Object.entries(typeof vars === "function" ? vars(port) : vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child: ChildProcess = spawn(
     process.execPath,
-    ["scripts/start.mjs", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs],
+    ["scripts/start.mjs", "--port", String(port), "--persist-to", persist, "--inspector-port", "0", "--show-interactive-dev-session=false", ...varArgs, ...args],
     { cwd: root, env: { ...quietEnv, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
