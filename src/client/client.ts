@@ -2,9 +2,9 @@
 // browsers, Node 20+, Workers and Deno, on the standard fetch only. docs/client.md is its manual.
 import { AuthedFetch } from "./authed-fetch.js";
 import { CrossTab, type TabMessage } from "./cross-tab.js";
-import { AuthError, errorFromResponse, notSignedIn } from "./errors.js";
 import type { AuthEventName, AuthListener } from "./events.js";
 import { answerOf, Http, type FetchLike } from "./http.js";
+import { endOwnSession, sessionIdOfToken } from "./own-session.js";
 import { Refresher } from "./refresher.js";
 import { SecondFactor, type CredentialsLike } from "./second-factor.js";
 import { SessionState } from "./session-state.js";
@@ -229,35 +229,14 @@ export class AuthClient {
   }
 
   async #logout(all: boolean): Promise<void> {
-    const { mode, refreshToken, status } = this.#state;
-    // Token mode names its session by the refresh token, which outlives the access token.
-    const body = mode === "token" ? { refresh_token: refreshToken, ...(all ? { all } : {}) } : all ? { all } : {};
-    let failure: AuthError | undefined;
-    if (mode === "token" && refreshToken === null) failure = status === "signedOut" ? undefined : notSignedIn();
-    else {
-      try {
-        const response = await this.#http.send(this.#http.request("POST", "/auth/logout", body));
-        // 401: the session had already ended, which is what was asked.
-        if (!response.ok && response.status !== 401) failure = await errorFromResponse(response);
-      } catch (error) {
-        failure = error as AuthError;
-      }
-    }
+    const failure = await endOwnSession(this.#http, this.#state, all);
     this.#signOut("logout");
     if (failure) throw failure;
   }
 
-  /** Token mode: the `sid` claim of the access token (read, not verified: it is our own token). */
+  /** Cookie mode cannot read its session id: the one sessions() last marked `current`. */
   #sessionId(): string | undefined {
-    if (this.#state.mode === "cookie") return this.#listedCurrent;
-    const payload = this.#state.accessToken?.split(".")[1];
-    if (!payload) return undefined;
-    try {
-      const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
-      return (JSON.parse(json) as { sid?: string }).sid;
-    } catch {
-      return undefined;
-    }
+    return this.#state.mode === "cookie" ? this.#listedCurrent : sessionIdOfToken(this.#state.accessToken);
   }
 
   #fromOtherTab(message: TabMessage): void {
