@@ -19,9 +19,9 @@ export default defineConfig(async () => {
   return {
     plugins: [
       cloudflareTest({
-        // The sources, not wrangler.toml's built dist/worker/: tests import src/ modules, and the
-        // worker that serves SELF and the AuthService entrypoint must be the same module instances
-        // (one read cache, one verified-token memo), as they are in one production isolate.
+        // The sources (wrangler.toml's main too), never the split build in dist/worker/: tests
+        // import src/ modules, and the worker that serves SELF and the AuthService entrypoint must
+        // be the same module instances (one read cache, one verified-token memo), as in production.
         main: "./src/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
