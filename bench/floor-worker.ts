@@ -102,6 +102,20 @@ app.get("/floor/kv-get", async (c) => {
   return c.json({ n });
 });
 
+// A refresh's irreducible work as one request (issue 14's refresh floor: the JSON body read, the
+// session read, the rotated session's write, one signature), loaded like the scenarios right
+// before our refresh phases: the latency of a worker that does only that, the yardstick for our
+// refresh's p99 (bench/lib/tail.mjs).
+let rotation = 0;
+app.post("/floor/refresh-work", async (c) => {
+  await c.req.raw.json();
+  const key = floorKey(rotation++);
+  const [ring] = await Promise.all([keys(c.env), c.env.FLOOR_KV.get(key, "json")]);
+  await c.env.FLOOR_KV.put(key, SESSION, { expirationTtl: 3600 });
+  const token = await signAccessToken(ring, settings(c.env), CLAIMS, Math.floor(Date.now() / 1000));
+  return c.json({ access_token: token });
+});
+
 app.get("/floor/d1-read", async (c) => {
   const n = count(c.req.query("n"));
   await c.env.FLOOR_DB.exec("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, username TEXT NOT NULL, roles TEXT NOT NULL)");

@@ -130,11 +130,16 @@ async function main() {
   for (const [label, conns] of Object.entries(CONNECTIONS)) {
     floors.hello[label] = await runPhase({ url: `${floor.url}/hello`, connections: conns, seconds: mode.durations[label], cpu: { worker: floor.pids } });
   }
+  // The same work as a login (one hash) and as a refresh (the body, the session read and write, one
+  // signature) with nothing else, right before each of our phases at the same load: the yardstick
+  // for their p99 (lib/tail.mjs), since their own service time is hundreds of hello-worlds'.
   floors.kdf_under_load = {};
+  floors.refresh_work_under_load = {};
   const kdfRoute = `${floor.url}/floor/kdf?algorithm=${password.algorithm}&iterations=${password.iterations}&n=1`;
-  const beforeLogin = async (label, connections, seconds) => {
-    floors.kdf_under_load[label] = await runPhase({ url: kdfRoute, connections, seconds, cpu: { worker: floor.pids } });
-    return floors.kdf_under_load[label];
+  const refreshWork = { url: `${floor.url}/floor/refresh-work`, env: { BENCH_METHOD: "POST", BENCH_BODY: JSON.stringify({ refresh_token: "x".repeat(120) }) } };
+  const floorsBefore = {
+    login: async (label, connections, seconds) => (floors.kdf_under_load[label] = await runPhase({ url: kdfRoute, connections, seconds, cpu: { worker: floor.pids } })),
+    refresh: async (label, connections, seconds) => (floors.refresh_work_under_load[label] = await runPhase({ ...refreshWork, connections, seconds, cpu: { worker: floor.pids } })),
   };
 
   log("hello-world Hono Worker, started as ours: the runtime's own tail under the same load");
@@ -148,7 +153,7 @@ async function main() {
   const db = await service.mf.getD1Database("DB");
   const registered = await registerBenchUser(service.url);
   const client = await benchClient(service.url, registered, (id) => db.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?`).bind(id).run());
-  const ours = await runScenarios({ ...scenarioOptions, beforeLogin, client, side: SIDES.ours, target: { url: service.url, cpu: { worker: service.pids } } });
+  const ours = await runScenarios({ ...scenarioOptions, floorsBefore, client, side: SIDES.ours, target: { url: service.url, cpu: { worker: service.pids } } });
   // The introspection's body, read by the floor worker's hello route: the runtime's share of it.
   floors.hello_post_json = await measureBodyFloor({ floor, token: registered.access_token, client, durations: mode.durations, connections: { c50: CONNECTIONS.c50 } });
   await stopped(service);
@@ -237,7 +242,7 @@ async function main() {
       },
     },
     floors,
-    tail: { hello, ours: tailTable(ours, hello) },
+    tail: { hello, ours: tailTable(ours, hello, { login: floors.kdf_under_load, refresh: floors.refresh_work_under_load }) },
     ...startup,
   };
   results.ratios = { ...computeRatios(results), ...startupRatios(results) };

@@ -48,7 +48,7 @@ export function computeRatios(results) {
     // The best refresh ratio one workerd thread could reach if a refresh cost only its floor.
     refresh_rps_ceiling_vs_peer_c50: ratio(refreshFloor > 0 ? 1000 / refreshFloor : null, peer.refresh.c50.rps),
     me_cpu_vs_hello_floor: ratio(ours.me.c50.cpu_ms_per_request, results.floors.hello.c50.cpu_ms_per_request),
-    ...betterAuthRatios(results),
+    ...betterAuthRatios(results, refreshFloor),
     ...tailRatios(results),
     ...bodyFloorRatios(results),
   };

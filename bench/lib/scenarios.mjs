@@ -68,14 +68,16 @@ export const introspectionRequest = (token, client) => ({ BENCH_METHOD: "POST", 
 
 /**
  * Runs every scenario of `side` against `target` ({ url, cpu }); `client` ({ client_id,
- * client_secret }, a service client) introspects the session's access token on every request; `beforeLogin(label, connections,
- * seconds)` runs right before each login phase (the KDF floor, measured next to it in time; the
- * phase it returns sets how long the login phase must be: `loginSeconds`);
+ * client_secret }, a service client) introspects the session's access token on every request;
+ * `floorsBefore` ({ login?, refresh? }: `(label, connections, seconds)` => a phase) runs a floor of
+ * the same work right before each such phase, under the same load (the KDF before a login, whose
+ * phase also sets how long the login phase must be: `loginSeconds`; a refresh's storage calls and
+ * signature before a refresh);
  * `only` limits the run to the named scenarios, `loginConnections` the login's phases. A side may add its own (`side.scenarios(url,
  * session)`, e.g. Better Auth's token mint). Returns { login: { c1, c50 }, refresh?: {...},
  * me?: {...}, forward_auth?: {...}, jwks?: {...}, introspect?: {...}, ...the side's own }.
  */
-export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup, beforeLogin, client, only, loginConnections }) {
+export async function runScenarios({ target, side, username, password, durations, connections, workdir, warmup, floorsBefore = {}, client, only, loginConnections }) {
   const credentials = JSON.stringify(side.credentials ? side.credentials(username, password) : { username, password });
   const [session] = await freshSessions(target.url, side, credentials, 1);
   const base = { cpu: target.cpu };
@@ -108,7 +110,8 @@ export async function runScenarios({ target, side, username, password, durations
         await runPhase({ ...base, url: scenario.url, env, connections: 2, seconds: warmup }); // JIT warm-up, not recorded
       }
       let seconds = name === "login" ? hashBoundSeconds(durations[label], conns) : durations[label];
-      if (name === "login" && beforeLogin) seconds = loginSeconds(seconds, conns, await beforeLogin(label, conns, seconds));
+      const floorPhase = floorsBefore[name] ? await floorsBefore[name](label, conns, seconds) : undefined;
+      if (name === "login") seconds = loginSeconds(seconds, conns, floorPhase);
       results[name][label] = await runPhase({ ...base, url: scenario.url, script: scenario.script, env, connections: conns, seconds });
     }
   }

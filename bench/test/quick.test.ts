@@ -84,6 +84,7 @@ describe("npm run bench -- --quick", () => {
       hello: both,
       hello_post_json: { c50: { ...phase, connections: 50 } },
       kdf_under_load: both,
+      refresh_work_under_load: both,
     });
     expect(results.ratios).toEqual({
       refresh_rps_vs_peer_c50: check,
@@ -109,20 +110,29 @@ describe("npm run bench -- --quick", () => {
       refresh_rps_vs_better_auth_token_mint_c50: check,
       me_rps_vs_better_auth_session_get_c50: check,
       me_rps_vs_better_auth_jwt_get_c50: check,
+      refresh_rps_ceiling_vs_better_auth_token_mint_c50: expect.any(Number),
       refresh_cpu_vs_better_auth_token_mint_c50: expect.any(Number),
       me_cpu_vs_better_auth_session_get_c50: expect.any(Number),
       me_cpu_vs_better_auth_jwt_get_c50: expect.any(Number),
       ...Object.fromEntries(OURS.map((name) => [`p99_vs_hello_${name}_c50`, check])),
+      p99_vs_same_work_login_c50: check,
+      p99_vs_same_work_refresh_c50: check,
       introspect_cpu_vs_me_plus_body_floor_c50: check,
       body_floor_vs_me_c50: expect.any(Number),
       ...STARTUP_RATIOS,
     });
   });
 
-  it("reports every scenario's p99 beside a hello-world Worker's under the same load", () => {
+  it("reports every scenario's p99 beside a hello-world Worker's under the same load, and login's and refresh's beside the same work's", () => {
     const tail = { p50_ms: expect.any(Number), p99_ms: expect.any(Number), hello_p50_ms: expect.any(Number), hello_p99_ms: expect.any(Number), p99_vs_hello: expect.any(Number), p50_vs_hello: expect.any(Number), tail_vs_hello: expect.any(Number) };
-    expect(results.tail).toEqual({ hello: both, ours: Object.fromEntries(OURS.map((name) => [name, { c1: tail, c50: tail }])) });
-    expect(readFileSync(path.join(out, "results.md"), "utf8")).toContain("| scenario | conns | p50 ms | p99 ms | hello p50 ms | hello p99 ms | p99 vs hello | p50 vs hello | tail vs hello |");
+    // Login and refresh also beside the floor worker doing only their irreducible work under the same load.
+    const sameWork = { ...tail, same_work_p50_ms: expect.any(Number), same_work_p99_ms: expect.any(Number), p99_vs_same_work: expect.any(Number) };
+    const expected = (name: string) => (name === "login" || name === "refresh" ? sameWork : tail);
+    expect(results.tail).toEqual({ hello: both, ours: Object.fromEntries(OURS.map((name) => [name, { c1: expected(name), c50: expected(name) }])) });
+    const report = readFileSync(path.join(out, "results.md"), "utf8");
+    expect(report).toContain("| scenario | conns | p50 ms | p99 ms | hello p50 ms | hello p99 ms | p99 vs hello | p50 vs hello | tail vs hello |");
+    expect(report).toContain("| scenario | conns | p50 ms | p99 ms | same work p50 ms | same work p99 ms | p99 vs same work |");
+    expect(report).toMatch(/\| refresh \| 50 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|/);
   });
 
   it("records the bundle's size and the cold starts of ours, hello-world Hono and the bare runtime (issue 14)", () => {
