@@ -8,6 +8,13 @@ import { generateSigningKey, randomSecret } from "./scripts/keys.mjs";
 // @ts-expect-error plain ESM script
 import { buildAll } from "./scripts/build.mjs";
 
+// Every bare import of src/ and of the in-runtime tests (a new one left out still works, unbundled).
+const OPTIMIZED_DEPS = [
+  "hono", "hono/body-limit", "hono/cookie", "hono/cors", "hono/factory", "hono/http-exception", "hono/secure-headers", "hono/utils/cookie",
+  "jose", "zod", "zod/mini", "zod/v4/locales/en.js", "otpauth/bare", "uqr", "@noble/hashes/hmac.js", "@noble/hashes/legacy.js",
+  "@oslojs/cbor", "@oslojs/webauthn", "fast-check",
+];
+
 export default defineConfig(async () => {
   // The generated assets (public/generated/, e.g. the OpenAPI document GET /openapi.json serves)
   // before the pool reads wrangler.toml's [assets]: a fresh clone has none of them.
@@ -47,6 +54,10 @@ export default defineConfig(async () => {
       // transport rather than on a core: three files at a time took the suite from 230 s to 147 s
       // on 2 cores (vitest's default there is one). The longer limit absorbs the shared cores.
       maxWorkers: 3,
+      // The dependencies pre-bundled (Vite's optimizer): each file imports the worker afresh, and a
+      // few files instead of hundreds of modules over the pool's transport took the suite from
+      // 147 s to 114 s.
+      deps: { optimizer: { ssr: { enabled: true, include: OPTIMIZED_DEPS } } },
       testTimeout: 15_000,
       // The worker's info-level JSON log lines are expected; warnings and errors still print.
       onConsoleLog: (log: string) => !log.startsWith('{"level":"info"'),
