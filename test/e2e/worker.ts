@@ -1,11 +1,13 @@
 // Starts the real worker exactly as `npm start` does (scripts/start.mjs: dev setup, then `wrangler
 // dev`), on a free loopback port with its own local D1/KV directory, and stops it (the whole
-// process group) after.
+// process group) after. The directory starts as a copy of the migrated one global-setup.ts made,
+// so the start's migration step has nothing left to apply (it still runs, as npm start runs it).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { inject } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -51,6 +53,8 @@ const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF
  */
 export async function startWorker(vars: Record<string, string> | ((port: number) => Record<string, string>) = {}, env: Record<string, string> = {}, args: string[] = []): Promise<RunningWorker> {
   const persist = mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
+  const migrated = inject("migratedPersist"); // undefined under a config without global-setup.ts (npm run soak)
+  if (migrated) cpSync(migrated, persist, { recursive: true });
   const port = await freePort();
   const varArgs = Object.entries(typeof vars === "function" ? vars(port) : vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child: ChildProcess = spawn(
