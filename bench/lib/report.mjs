@@ -76,8 +76,13 @@ ${table(
   ],
 )}
 
-${renderStartup(results)}
-## Ours as \`npm start\` runs it (wrangler dev)
+${renderStartup(results)}${sides.ours_wrangler_dev ? renderWranglerDev(results) : ""}`;
+}
+
+/** Both sides as \`wrangler dev\` runs them (recorded run only: bench/run.mjs). */
+function renderWranglerDev(results) {
+  const { sides } = results;
+  return `## Ours as \`npm start\` runs it (wrangler dev)
 
 ${sides.ours_wrangler_dev.runtime}.
 
