@@ -14,7 +14,7 @@ const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}`
 
 /** Every response header but the ones secureHeaders and CORS (Vary: Origin) add to every answer. */
 function ownHeaders(response: Response): Record<string, string> {
-  const common = new Set(["cross-origin-opener-policy", "cross-origin-resource-policy", "origin-agent-cluster", "referrer-policy", "strict-transport-security", "x-content-type-options", "x-dns-prefetch-control", "x-download-options", "x-frame-options", "x-permitted-cross-domain-policies", "x-xss-protection", "vary"]);
+  const common = new Set(["cross-origin-opener-policy", "cross-origin-resource-policy", "origin-agent-cluster", "referrer-policy", "strict-transport-security", "x-content-type-options", "x-frame-options", "vary"]);
   return Object.fromEntries([...response.headers.entries()].filter(([name]) => !common.has(name)));
 }
 
