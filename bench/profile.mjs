@@ -8,7 +8,8 @@ import path from "node:path";
 import { generateSigningKey, randomSecret } from "../scripts/keys.mjs";
 import { applyMigrations, buildBundle, startMiniflare } from "./lib/edge-miniflare.mjs";
 import { request } from "./lib/http.mjs";
-import { runPhase, wrkThreads } from "./lib/load.mjs";
+import { runPhase } from "./lib/load.mjs";
+import { refreshChains } from "./lib/scenarios.mjs";
 
 const [scenario = "me", seconds = "5", connections = "50"] = process.argv.slice(2);
 const work = mkdtempSync(path.join(tmpdir(), "edge-auth-profile-"));
@@ -25,7 +26,7 @@ try {
   if (scenario === "refresh") {
     const file = path.join(work, "tokens.txt");
     const tokens = [];
-    for (let i = 0; i < conns + wrkThreads(conns); i++) tokens.push((await login()).refresh_token);
+    for (let i = 0; i < refreshChains(conns); i++) tokens.push((await login()).refresh_token);
     writeFileSync(file, tokens.join("\n") + "\n");
     Object.assign(phase, { url: `${target.url}/auth/refresh`, script: "refresh-chain", env: { BENCH_TOKENS: file, BENCH_BODY_TEMPLATE: '{"refresh_token":"%s"}', BENCH_TOKEN_FIELD: "refresh_token" } });
   } else if (scenario === "login") {

@@ -43,6 +43,15 @@ export const hashBoundSeconds = (seconds, connections) => (connections > 1 ? Mat
 export const loginSeconds = (seconds, connections, kdfPhase) =>
   connections > 1 && kdfPhase?.rps > 0 ? Math.max(seconds, Math.ceil((1.5 * connections) / kdfPhase.rps + seconds / 2)) : seconds;
 
+/**
+ * Refresh chains for a phase: two per connection plus a spare per wrk thread (wrk/refresh-chain.lua).
+ * A connection the server closes with a request in flight loses that chain (its token was spent,
+ * the successor never arrived); workerd closes all 50 at once now and then (bench/README.md), and
+ * with one chain per connection the queues then ran dry and replayed tokens: a flood of 401s from
+ * reuse detection instead of the 50 read errors that happened.
+ */
+export const refreshChains = (connections) => 2 * connections + wrkThreads(connections);
+
 async function login(url, side, credentials) {
   const { status, text, headers } = await request(url + side.login, { method: "POST", body: credentials });
   if (status !== 200) throw new Error(`login at ${url}${side.login}: ${status} ${text}`);
@@ -101,8 +110,7 @@ export async function runScenarios({ target, side, username, password, durations
       if (scenario.chains) {
         // One fresh refresh chain per connection; the previous phase advanced the old ones.
         const file = path.join(workdir, `tokens-${name}-${label}.txt`);
-        // One chain per connection plus a spare per wrk thread (see wrk/refresh-chain.lua).
-        const chains = await freshSessions(target.url, side, credentials, conns + wrkThreads(conns));
+        const chains = await freshSessions(target.url, side, credentials, refreshChains(conns));
         writeFileSync(file, chains.map((s) => s.refresh).join("\n") + "\n");
         env = { BENCH_TOKENS: file, BENCH_BODY_TEMPLATE: side.refresh.template, BENCH_TOKEN_FIELD: side.refresh.field };
       }

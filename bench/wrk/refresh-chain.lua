@@ -1,9 +1,10 @@
 -- Refresh load that follows rotation: every request presents a token that no request has
 -- presented before, namely the one a previous response returned. Replaying one token would
 -- measure reuse detection, not refresh.
--- Each wrk thread owns its share of the chains (BENCH_TOKENS: one starting token per line, one
+-- Each wrk thread owns its share of the chains (BENCH_TOKENS: one starting token per line, two
 -- per connection plus one spare per thread, because wrk calls request() once on the first thread
--- to validate the script) in a queue: request() takes a token, response() puts back its successor.
+-- to validate the script; lib/scenarios.mjs refreshChains says why two) in a queue: request()
+-- takes a token, response() puts back its successor.
 -- A connection has one request in flight, so the queue never runs dry while chains succeed; this
 -- keeps wrk at 2 threads (with one thread per connection, workerd saw connections reset).
 -- Environment: BENCH_THREADS, BENCH_TOKENS, BENCH_BODY_TEMPLATE (JSON with %s for the token),
