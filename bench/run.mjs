@@ -243,7 +243,7 @@ async function main() {
       },
     },
     floors,
-    tail: { hello, ours: tailTable(ours, hello, { login: floors.kdf_under_load, refresh: floors.refresh_work_under_load }) },
+    tail: { hello, ours: tailTable(ours, hello, { login: floors.kdf_under_load, refresh: floors.refresh_work_under_load, introspect: floors.hello_post_json }) },
     ...startup,
   };
   results.ratios = { ...computeRatios(results), ...startupRatios(results) };
