@@ -1,4 +1,4 @@
-// docs/performance.md (the README's Performance section, moved) shows the newest recorded run
+// docs/performance.md shows the newest recorded run, and the README's short Performance section links the same one
 // (issue 6, "How it is shown"): it links that run's results.md and plot, bench/results/latest.json is a copy of its results.json,
 // and the table's req/s and errors are that run's. Reads files only; nothing runs or is timed.
 import { existsSync, readFileSync } from "node:fs";
@@ -20,6 +20,12 @@ describe("docs/performance.md", () => {
     expect(performance).toContain(`](../bench/results/${linked}/plot.svg)`);
     const latest = JSON.parse(readFileSync(path.join(root, "bench/results/latest.json"), "utf8"));
     expect(latest).toEqual(JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")));
+  });
+
+  it("is the run the README's Performance section links", () => {
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("\n## Performance\n"), readme.indexOf("\n## Documentation\n"));
+    expect(section).toContain(`](bench/results/${linked}/results.md)`);
   });
 
   it("shows that run's req/s and errors in its table", () => {
