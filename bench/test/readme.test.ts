@@ -28,6 +28,20 @@ describe("docs/performance.md", () => {
     expect(section).toContain(`](bench/results/${linked}/results.md)`);
   });
 
+  it("shows that run's bundle, cold start and throughput in the README's Performance section", () => {
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("\n## Performance\n"), readme.indexOf("\n## Documentation\n"));
+    const results = JSON.parse(readFileSync(path.join(root, "bench/results", linked!, "results.json"), "utf8"));
+    const rps = (side: string, scenario: string) => Math.round(results.sides[side].scenarios[scenario].c50.rps).toLocaleString("en-US");
+    const rows = Object.fromEntries(section.split("\n").filter((line) => line.startsWith("| ")).map((line) => [line.split("|")[1]!.trim(), line]));
+    expect({
+      bundle: rows["production bundle, gzipped (what a new isolate loads)"]!.includes(`| ${(results.bundle.bundle_gzip_bytes / 1024).toFixed(1)} KiB |`),
+      coldStart: rows["cold start in workerd, CPU"]!.includes(`| ${results.ratios.cold_start_cpu_vs_hello.value.toFixed(2)}× hello-world Hono's |`),
+      refresh: rows["refresh with rotation (its JWT mint), req/s at 50 connections"]!.endsWith(`| ${rps("ours", "refresh")} | ${rps("better_auth", "token_mint")} | ${rps("peer", "refresh")} |`),
+      get: rows["authenticated GET, req/s at 50 connections (CPU per request)"]!.includes(`| ${rps("ours", "me")} (`),
+    }).toEqual({ bundle: true, coldStart: true, refresh: true, get: true });
+  });
+
   it("shows that run's req/s and errors in its table", () => {
     const results = JSON.parse(readFileSync(path.join(root, "bench/results", linked!, "results.json"), "utf8"));
     const rows = performance.split("\n").filter((line) => /^\| (login|refresh \(rotating\)|authenticated GET|JWKS) \| (edge-auth|SimpleJWT) \|/.test(line));

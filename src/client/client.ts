@@ -4,7 +4,7 @@ import { AuthedFetch } from "./authed-fetch.js";
 import { CrossTab, type TabMessage } from "./cross-tab.js";
 import type { AuthEventName, AuthListener } from "./events.js";
 import { answerOf, Http, type FetchLike } from "./http.js";
-import { endOwnSession, sessionIdOfToken } from "./own-session.js";
+import { endOwnSession, OwnSessionId } from "./own-session.js";
 import { Refresher } from "./refresher.js";
 import { SecondFactor, type CredentialsLike } from "./second-factor.js";
 import { SessionState } from "./session-state.js";
@@ -36,8 +36,7 @@ export class AuthClient {
   readonly #tabs: CrossTab | undefined;
   readonly #refresher: Refresher;
   readonly #authed: AuthedFetch;
-  /** Cookie mode: the session sessions() last marked `current` (the cookie itself is unreadable). */
-  #listedCurrent: string | undefined;
+  readonly #own: OwnSessionId;
   readonly #second: SecondFactor;
   /** Passkeys: usernameless sign-in, and the signed-in user's registration, list and removal. */
   readonly passkeys: {
@@ -63,6 +62,7 @@ export class AuthClient {
     this.#http = new Http(baseUrl, options.mode, fetchImpl);
     const storage = options.storage ?? memoryStore();
     this.#state = new SessionState(options.mode, storage, `edge-auth:${baseUrl}`);
+    this.#own = new OwnSessionId(this.#state);
     // Only a session other tabs share needs coordinating: the cookie jar, or a shared storage.
     const shared = options.mode === "cookie" || storage.shared === true;
     this.#tabs = shared ? new CrossTab(baseUrl, (message) => this.#fromOtherTab(message)) : undefined;
@@ -76,7 +76,7 @@ export class AuthClient {
     const core = {
       mode: options.mode,
       call: <T>(method: string, path: string, body?: unknown) => this.#call<T>(method, path, body),
-      post: async <T>(path: string, body: unknown) => answerOf<T>(await this.#http.send(this.#http.request("POST", path, body))),
+      post: <T>(path: string, body: unknown) => this.#send<T>("POST", path, body),
       signIn: (answer: SessionAnswer) => this.#adopt(answer, "signedIn"),
     };
     const second = (this.#second = new SecondFactor(core, () => options.credentials ?? (globalThis as unknown as { navigator?: { credentials?: CredentialsLike } }).navigator?.credentials));
@@ -101,7 +101,8 @@ export class AuthClient {
 
   /** Creates the account and signs in. */
   async register(input: { username: string; email?: string | null; password: string }): Promise<{ user: User }> {
-    return this.#signIn("/auth/register", { username: input.username, email: input.email ?? null, password: input.password });
+    const answer = await this.#post<SessionAnswer>("/auth/register", { username: input.username, email: input.email ?? null, password: input.password });
+    return this.#adopt(answer, "signedIn");
   }
 
   /**
@@ -143,7 +144,7 @@ export class AuthClient {
 
   /** Answers the same whether or not the account exists. */
   async forgotPassword(input: ForgotPasswordInput): Promise<void> {
-    await answerOf(await this.#http.send(this.#http.request("POST", "/auth/password/forgot", input)));
+    await this.#send("POST", "/auth/password/forgot", input);
   }
 
   /** Sets the new password with the token from the reset link, and signs in (or asks for the second step). */
@@ -158,7 +159,7 @@ export class AuthClient {
 
   /** Marks the email verified with the token from the message's link; signed in or not. */
   async verifyEmail(input: { token: string }): Promise<{ user: User }> {
-    const { user } = await answerOf<{ user: User }>(await this.#http.send(this.#http.request("POST", "/auth/email/verify", { token: input.token })));
+    const { user } = await this.#send<{ user: User }>("POST", "/auth/email/verify", { token: input.token });
     if (this.#state.user?.id === user.id) this.#state.user = user;
     return { user };
   }
@@ -171,13 +172,13 @@ export class AuthClient {
 
   async sessions(): Promise<Session[]> {
     const { sessions } = await this.#call<{ sessions: Session[] }>("GET", "/auth/sessions");
-    this.#listedCurrent = sessions.find((session) => session.current)?.id;
+    this.#own.noteListed(sessions);
     return sessions;
   }
 
   /** Ends one session; ending this client's own signs it out. */
   async revokeSession(id: string): Promise<void> {
-    const own = this.#sessionId();
+    const own = this.#own.get();
     await this.#call("DELETE", `/auth/sessions/${encodeURIComponent(id)}`);
     if (own === id) this.#signOut("session_revoked");
   }
@@ -208,13 +209,14 @@ export class AuthClient {
     return answerOf<T>(await this.#authed.fetch(this.#http.request(method, path, body)));
   }
 
-  async #signIn(path: string, body: Record<string, unknown>): Promise<{ user: User }> {
-    return this.#adopt(await this.#post<SessionAnswer>(path, body), "signedIn");
+  /** A call that needs no session (sign-in steps, the emailed links' tokens); never retried. */
+  async #send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return answerOf<T>(await this.#http.send(this.#http.request(method, path, body)));
   }
 
-  /** A sign-in step's request, in this client's mode; never retried. */
-  async #post<T>(path: string, body: Record<string, unknown>): Promise<T> {
-    return answerOf<T>(await this.#http.send(this.#http.request("POST", path, { ...body, mode: this.#state.mode })));
+  /** A sign-in step's request, in this client's mode. */
+  #post<T>(path: string, body: Record<string, unknown>): Promise<T> {
+    return this.#send<T>("POST", path, { ...body, mode: this.#state.mode });
   }
 
   #adopt(answer: SessionAnswer, event: "signedIn" | "refreshed"): { user: User } {
@@ -232,11 +234,6 @@ export class AuthClient {
     const failure = await endOwnSession(this.#http, this.#state, all);
     this.#signOut("logout");
     if (failure) throw failure;
-  }
-
-  /** Cookie mode cannot read its session id: the one sessions() last marked `current`. */
-  #sessionId(): string | undefined {
-    return this.#state.mode === "cookie" ? this.#listedCurrent : sessionIdOfToken(this.#state.accessToken);
   }
 
   #fromOtherTab(message: TabMessage): void {

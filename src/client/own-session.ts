@@ -3,6 +3,7 @@
 import { AuthError, errorFromResponse, notSignedIn } from "./errors.js";
 import type { Http } from "./http.js";
 import type { SessionState } from "./session-state.js";
+import type { Session } from "./types.js";
 
 /**
  * POST /auth/logout for this client's session (every session with `all`). Answers the failure to
@@ -31,5 +32,23 @@ export function sessionIdOfToken(accessToken: string | null): string | undefined
     return (JSON.parse(json) as { sid?: string }).sid;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Which session is this client's own: token mode reads its access token's `sid`; cookie mode cannot
+ * read its HttpOnly cookie, so it keeps the session sessions() last marked `current`.
+ */
+export class OwnSessionId {
+  #listedCurrent: string | undefined;
+
+  constructor(private readonly state: SessionState) {}
+
+  noteListed(sessions: Session[]): void {
+    this.#listedCurrent = sessions.find((session) => session.current)?.id;
+  }
+
+  get(): string | undefined {
+    return this.state.mode === "cookie" ? this.#listedCurrent : sessionIdOfToken(this.state.accessToken);
   }
 }
